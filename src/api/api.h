@@ -1,0 +1,49 @@
+// The HTTP API as plain functions: a Request in, a Response out, no server involved. The RESTinio
+// adapter in src/app feeds it; tests call it directly.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "services/services.h"
+
+namespace aegis::api {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query as received, e.g. "/api/v1/cases?stage=filed"
+  std::string body;
+  std::string content_type;
+  std::string authorization;  // "Bearer ..." header value
+  std::string cookie;         // Cookie header value
+  std::string remote;         // client address
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+inline constexpr size_t kMaxBodyBytes = 1 << 20;  // 1 MiB; larger requests get 413
+
+class Api {
+ public:
+  explicit Api(services::Services& services, std::string version = "0.0.0");
+  // Handles one request under /api/v1. Never throws.
+  Response Handle(const Request& request);
+
+ private:
+  services::Services& services_;
+  std::string version_;
+};
+
+// Maps a non-OK Status to an RFC 9457 problem+json response (the one place this happens).
+Response ProblemResponse(const Status& status);
+
+// The OpenAPI 3.1 description served at /api/v1/openapi.json.
+const std::string& OpenApiDocument();
+
+}  // namespace aegis::api

@@ -1,0 +1,89 @@
+#include "services/policy.h"
+
+namespace aegis::services {
+
+using domain::Role;
+
+bool Policy::Allows(const Principal& p, Capability c) const {
+  const Role r = p.user.role;
+  if (!p.user.active) return false;
+  switch (c) {
+    case Capability::kIntakeClue:
+    case Capability::kReviewClue:
+    case Capability::kEditCase:
+      return r == Role::kOfficer || r == Role::kSupervisor;
+    case Capability::kDecideClue:
+    case Capability::kApproveLongTrack:
+    case Capability::kViewBoard:
+      return r == Role::kSupervisor;
+    case Capability::kTransitionCase:
+      return r == Role::kOfficer || r == Role::kSupervisor || r == Role::kProsecutor;
+    case Capability::kViewDashboard:
+      return r == Role::kOfficer || r == Role::kSupervisor || r == Role::kAnalyst;
+    case Capability::kManageUsers:
+      return r == Role::kAdministrator;
+  }
+  return false;
+}
+
+storage::CaseScope Policy::CaseScopeFor(const Principal& p) const {
+  storage::CaseScope scope;
+  if (!p.user.active) return scope;
+  switch (p.user.role) {
+    case Role::kOfficer:
+    case Role::kSupervisor:
+      scope.unit_path_prefixes = {p.unit.path};
+      scope.team_member = p.user.id;
+      scope.shared_units = {p.unit.id};
+      break;
+    case Role::kAnalyst:
+    case Role::kForensic:
+      scope.unit_path_prefixes = {p.unit.path};
+      scope.shared_units = {p.unit.id};
+      break;
+    case Role::kProsecutor:
+      // Prosecutors see a case once it has been transferred to their procuratorate.
+      scope.procuratorate_unit = p.unit.id;
+      break;
+    case Role::kPartner:        // partner agencies see referrals only (issue 3), never cases
+    case Role::kAdministrator:  // administrators manage accounts, not case content
+      break;
+  }
+  return scope;
+}
+
+std::vector<std::string> Policy::ClueUnitPrefixes(const Principal& p) const {
+  if (!p.user.active) return {};
+  switch (p.user.role) {
+    case Role::kOfficer:
+    case Role::kSupervisor:
+    case Role::kAnalyst:
+      return {p.unit.path};
+    default:
+      return {};
+  }
+}
+
+bool Policy::MaySeeClue(const Principal& p, const std::string& unit_path) const {
+  for (const auto& prefix : ClueUnitPrefixes(p))
+    if (unit_path.compare(0, prefix.size(), prefix) == 0) return true;
+  return false;
+}
+
+bool Policy::MayRevealIdentity(const Principal& p, const domain::Case& c) const {
+  if (!p.user.active) return false;
+  const bool on_team = c.case_manager_id == p.user.id || c.lead_investigator_id == p.user.id ||
+                       c.file_coordinator_id == p.user.id;
+  switch (p.user.role) {
+    case Role::kSupervisor:
+      return true;  // callers have already checked the case is in the supervisor's scope
+    case Role::kOfficer:
+      return on_team || c.unit_id == p.unit.id;
+    case Role::kProsecutor:
+      return c.procuratorate_unit_id == p.unit.id;
+    default:
+      return false;
+  }
+}
+
+}  // namespace aegis::services

@@ -1,0 +1,51 @@
+// The single policy point: every decision about who may see or do what in Aegis is made here.
+// Services ask it; storage only applies the scopes it produces. Issue 3 deepens it (labels, purpose,
+// break-glass) without changing its callers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "domain/model.h"
+#include "storage/store.h"
+
+namespace aegis::services {
+
+// The authenticated caller.
+struct Principal {
+  domain::User user;
+  domain::Unit unit;  // the user's unit, with its materialised path
+  std::string remote;  // client address, for the audit
+};
+
+enum class Capability {
+  kIntakeClue,        // record clues
+  kReviewClue,        // change review track, assign
+  kDecideClue,        // file / decline / transfer
+  kApproveLongTrack,  // approve the 30-day major/complex review track
+  kEditCase,          // persons, checklist, actions, team, assistance, shares
+  kTransitionCase,    // stage transitions (the lifecycle decides which)
+  kViewBoard,         // supervisor board and workload
+  kViewDashboard,     // campaign figures (only cases in scope are counted)
+  kManageUsers,
+};
+
+class Policy {
+ public:
+  // Whether `p`'s role grants `capability` at all (scope is checked separately).
+  bool Allows(const Principal& p, Capability capability) const;
+
+  // The cases `p` may open: lists, counts and single reads all go through this scope.
+  storage::CaseScope CaseScopeFor(const Principal& p) const;
+
+  // Unit subtrees whose clues `p` may see (empty: none).
+  std::vector<std::string> ClueUnitPrefixes(const Principal& p) const;
+
+  // Whether `p` may see the clue received by a unit with path `unit_path`.
+  bool MaySeeClue(const Principal& p, const std::string& unit_path) const;
+
+  // Whether `p` may see victims' identities in a case it can already open.
+  bool MayRevealIdentity(const Principal& p, const domain::Case& c) const;
+};
+
+}  // namespace aegis::services

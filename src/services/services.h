@@ -1,0 +1,315 @@
+// Aegis's application services: one function for each thing a user can do. HTTP handlers parse a
+// request, call one of these and map the result; the CLI and the demo generator call them too.
+// Every function takes the caller as a Principal, asks the Policy and leaves an audit record.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/case_lifecycle.h"
+#include "domain/major_case_rules.h"
+#include "domain/model.h"
+#include "domain/review_deadlines.h"
+#include "services/audit.h"
+#include "services/crypto.h"
+#include "services/policy.h"
+#include "storage/store.h"
+
+namespace aegis::services {
+
+using domain::Id;
+
+// ---- Inputs
+
+struct VictimInput {
+  domain::Sex sex = domain::Sex::kUnknown;
+  std::optional<int> age;
+  domain::Identity identity;  // raw as typed; validated and normalised by the service
+};
+
+struct ClueInput {
+  domain::ClueSource source = domain::ClueSource::kWalkIn;
+  std::optional<UnixSeconds> received_at;
+  std::string summary;
+  domain::ReviewTrack track = domain::ReviewTrack::kStandard;
+  std::optional<Id> assigned_to;
+  domain::OffenceFacts facts;
+  std::optional<VictimInput> victim;
+  std::string suspect_description;
+  bool confirm_not_duplicate = false;
+};
+
+enum class ClueDecision { kFile, kDecline, kTransfer };
+
+struct DecisionInput {
+  ClueDecision decision = ClueDecision::kFile;
+  std::string reason;
+  std::optional<Id> to_unit_id;
+  std::string title;
+};
+
+struct PersonInput {
+  domain::PersonRole role = domain::PersonRole::kSuspect;
+  domain::Sex sex = domain::Sex::kUnknown;
+  std::optional<int> age_at_offence;
+  domain::DutyOfCare duty_of_care = domain::DutyOfCare::kNone;
+  std::string notes;
+  domain::Identity identity;
+};
+
+struct TransitionInput {
+  domain::CaseStage to = domain::CaseStage::kUnderInvestigation;
+  std::string reason;
+  std::optional<Id> procuratorate_unit_id;
+};
+
+struct ActionInput {
+  std::string title;
+  std::string description;
+  std::optional<Id> owner_id;
+  std::optional<UnixSeconds> due_at;
+};
+
+struct ActionPatch {
+  std::optional<domain::ActionStatus> status;
+  std::optional<std::string> result;
+  std::optional<Id> owner_id;
+  std::optional<UnixSeconds> due_at;
+};
+
+struct TeamInput {
+  std::optional<Id> case_manager_id;
+  std::optional<Id> lead_investigator_id;
+  std::optional<Id> file_coordinator_id;
+};
+
+struct ClueListInput {
+  std::optional<domain::ClueStatus> status;
+  std::optional<domain::ReviewTrack> track;
+  std::optional<domain::DeadlineState> deadline_state;  // on_time / due_soon / overdue (pending)
+  std::optional<Id> unit_id;
+  std::optional<Id> assigned_to;
+  std::string text;
+  storage::Page page;
+};
+
+struct CaseListInput {
+  std::optional<domain::CaseStage> stage;
+  std::optional<bool> major;
+  std::optional<bool> historic;
+  std::optional<Id> unit_id;
+  std::optional<bool> overdue;
+  std::string text;
+  storage::Page page;
+};
+
+// ---- Views (what callers get back; never contain identities unless asked for and allowed)
+
+struct DuplicateView {
+  Id id = 0;
+  std::string reference;
+  std::string reason;
+};
+
+struct ClueView {
+  domain::Clue clue;
+  std::string unit_name;
+  std::string assigned_to_name;
+  domain::DeadlineState deadline_state = domain::DeadlineState::kOnTime;
+  std::vector<DuplicateView> possible_duplicates;  // filled on single reads
+};
+
+struct CaseSummaryView {
+  domain::Case c;
+  std::string unit_name;
+  std::string lead_investigator_name;
+  std::optional<domain::DeadlineState> deadline_state;  // of stage_deadline, if any
+  std::vector<std::string> victim_pseudonyms;
+};
+
+struct NamedRef {
+  Id id = 0;
+  std::string name;
+  std::string name_en;
+};
+
+struct ChecklistView {
+  domain::ChecklistItem item;
+  std::string done_by_name;
+};
+
+struct EventView {
+  domain::CaseEvent event;
+  std::string actor_name;
+};
+
+struct ActionView {
+  domain::Action action;
+  std::string owner_name;
+  bool overdue = false;
+  std::string case_reference;
+};
+
+struct AssistanceView {
+  domain::AssistanceRequest request;
+  std::string from_unit_name, to_unit_name;
+  std::string case_reference;
+};
+
+struct NextStageView {
+  domain::CaseStage to;
+  bool allowed = false;
+  std::string why_not;
+  bool requires_reason = false;
+  bool requires_procuratorate = false;
+};
+
+struct CaseDetailView {
+  CaseSummaryView summary;
+  std::optional<NamedRef> case_manager, lead_investigator, file_coordinator;
+  std::vector<domain::Person> persons;  // identity never filled here
+  std::vector<bool> person_has_identity;
+  std::vector<ChecklistView> checklist;
+  std::vector<EventView> timeline;
+  std::vector<ActionView> actions;
+  std::vector<AssistanceView> assistance;
+  std::vector<NamedRef> shared_with;
+  std::vector<NextStageView> next_stages;
+  bool can_reveal_identity = false;
+};
+
+template <typename T>
+struct ListView {
+  std::vector<T> items;
+  long long total = 0;
+  int limit = 0;
+  int offset = 0;
+};
+
+struct WorklistView {
+  std::vector<ClueView> clues;
+  std::vector<CaseSummaryView> cases;
+  std::vector<ActionView> actions;
+  long long overdue = 0, due_soon = 0;
+};
+
+struct WorkloadView {
+  Id user_id = 0;
+  std::string display_name;
+  long long open_actions = 0, overdue_actions = 0, open_cases = 0;
+};
+
+struct BoardView {
+  std::vector<ClueView> pending_decisions;
+  std::vector<CaseSummaryView> major_cases;
+  std::vector<WorkloadView> workload;
+  std::vector<AssistanceView> assistance_incoming;
+  long long overdue_decisions = 0, due_soon_decisions = 0, open_major = 0;
+};
+
+struct DashboardView {
+  std::optional<domain::Campaign> campaign;
+  domain::Unit scope_unit;
+  storage::CountFigures totals;
+  std::vector<std::pair<domain::Unit, storage::CountFigures>> by_unit;
+  std::vector<storage::MonthFigures> by_month;
+};
+
+struct LoginResult {
+  std::string token;
+  Principal principal;
+};
+
+struct ServiceOptions {
+  int session_hours = 12;
+  int idle_minutes = 30;
+};
+
+class Services {
+ public:
+  // `store` must outlive the services. Rule sets default to the built-in ones.
+  Services(storage::Store& store, Vault vault, ServiceOptions options = {});
+  ~Services();
+
+  void SetDeadlineRules(domain::DeadlineRules rules) { deadline_rules_ = std::move(rules); }
+  void SetMajorCaseRules(domain::MajorCaseRuleSet rules) { major_rules_ = std::move(rules); }
+  const domain::DeadlineRules& deadline_rules() const { return deadline_rules_; }
+  const domain::MajorCaseRuleSet& major_rules() const { return major_rules_; }
+  const Policy& policy() const { return policy_; }
+  storage::Store& store() { return store_; }
+  Auditor& auditor() { return *auditor_; }
+  // Tests move time; production uses the wall clock.
+  void SetClock(std::function<UnixSeconds()> clock) { clock_ = std::move(clock); }
+  UnixSeconds Now() const { return clock_(); }
+
+  // ---- Sign-in
+  StatusOr<LoginResult> Login(const std::string& username, const std::string& password,
+                              const std::string& remote);
+  Status Logout(const std::string& token);
+  // Resolves a bearer token to the caller; Unauthenticated when missing, unknown or expired.
+  StatusOr<Principal> Authenticate(const std::string& token, const std::string& remote);
+
+  // ---- Administration (also used by the CLI with a system principal)
+  StatusOr<domain::User> AddUser(const std::string& username, const std::string& display_name,
+                                 domain::Role role, const std::string& unit_code,
+                                 const std::string& password);
+
+  // ---- Reference data
+  StatusOr<std::vector<domain::Unit>> ListUnits(const Principal& p);
+  StatusOr<std::vector<domain::User>> ListUsers(const Principal& p, std::optional<Id> unit_id,
+                                                std::optional<domain::Role> role);
+  StatusOr<std::vector<domain::Campaign>> ListCampaigns(const Principal& p);
+
+  // ---- Clues
+  StatusOr<std::vector<DuplicateView>> CheckDuplicates(const Principal& p, const ClueInput& in);
+  // Creates a clue; Conflict("possible_duplicate") with `duplicates` filled when not confirmed.
+  StatusOr<ClueView> CreateClue(const Principal& p, const ClueInput& in,
+                                std::vector<DuplicateView>* duplicates);
+  StatusOr<ClueView> GetClue(const Principal& p, Id id);
+  StatusOr<ListView<ClueView>> ListClues(const Principal& p, const ClueListInput& in);
+  StatusOr<ClueView> ChangeTrack(const Principal& p, Id id, domain::ReviewTrack track,
+                                 const std::string& reason);
+  // Returns the clue and, when filed, the new case.
+  StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Decide(const Principal& p, Id id,
+                                                                       const DecisionInput& in);
+
+  // ---- Cases
+  StatusOr<ListView<CaseSummaryView>> ListCases(const Principal& p, const CaseListInput& in);
+  StatusOr<CaseDetailView> GetCase(const Principal& p, Id id);
+  StatusOr<CaseDetailView> Transition(const Principal& p, Id id, const TransitionInput& in);
+  StatusOr<CaseDetailView> SetChecklist(const Principal& p, Id id, const std::string& key,
+                                        bool done);
+  StatusOr<CaseDetailView> AddPerson(const Principal& p, Id id, const PersonInput& in);
+  StatusOr<domain::Identity> RevealIdentity(const Principal& p, Id case_id, Id person_id);
+  StatusOr<CaseDetailView> AddAction(const Principal& p, Id id, const ActionInput& in);
+  StatusOr<CaseDetailView> UpdateAction(const Principal& p, Id id, Id action_id,
+                                        const ActionPatch& in);
+  StatusOr<CaseDetailView> SetTeam(const Principal& p, Id id, const TeamInput& in);
+  StatusOr<CaseDetailView> RequestAssistance(const Principal& p, Id id, Id to_unit,
+                                             const std::string& request);
+  StatusOr<AssistanceView> AnswerAssistance(const Principal& p, Id assistance_id, bool accept,
+                                            const std::string& response);
+  StatusOr<CaseDetailView> ShareCase(const Principal& p, Id id, Id unit_id);
+
+  // ---- Work and figures
+  StatusOr<WorklistView> Worklist(const Principal& p);
+  StatusOr<BoardView> Board(const Principal& p);
+  StatusOr<DashboardView> Dashboard(const Principal& p, std::optional<Id> campaign_id,
+                                    std::optional<Id> unit_id);
+
+ private:
+  struct Impl;
+  storage::Store& store_;
+  Vault vault_;
+  ServiceOptions options_;
+  Policy policy_;
+  domain::DeadlineRules deadline_rules_;
+  domain::MajorCaseRuleSet major_rules_;
+  std::function<UnixSeconds()> clock_;
+  std::unique_ptr<Auditor> auditor_;
+};
+
+}  // namespace aegis::services

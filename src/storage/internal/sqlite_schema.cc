@@ -1,0 +1,240 @@
+#include "storage/internal/sqlite_schema.h"
+
+namespace aegis::storage::internal {
+namespace {
+
+// Offence facts are columns (not JSON) because duplicate search, rules and dashboards filter on them.
+constexpr std::string_view kV1 = R"SQL(
+CREATE TABLE units (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  name_en TEXT NOT NULL DEFAULT '',
+  type TEXT NOT NULL,
+  parent_id INTEGER REFERENCES units(id),
+  path TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX units_path ON units(path);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  password_hash TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX users_unit ON users(unit_id);
+
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE clues (
+  id INTEGER PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  unit_path TEXT NOT NULL,
+  recorded_by INTEGER NOT NULL REFERENCES users(id),
+  assigned_to INTEGER REFERENCES users(id),
+  summary TEXT NOT NULL,
+  offence_time INTEGER, place TEXT NOT NULL DEFAULT '', latitude REAL, longitude REAL,
+  youngest_victim_age INTEGER, victim_count INTEGER NOT NULL DEFAULT 1,
+  offender_count INTEGER NOT NULL DEFAULT 1, duty_of_care TEXT NOT NULL DEFAULT 'none',
+  weapon INTEGER NOT NULL DEFAULT 0, serious_injury INTEGER NOT NULL DEFAULT 0,
+  online_dating INTEGER NOT NULL DEFAULT 0, linked_series INTEGER NOT NULL DEFAULT 0,
+  repeat_offender INTEGER NOT NULL DEFAULT 0,
+  victim_pseudonym TEXT NOT NULL DEFAULT '',
+  victim_sex TEXT NOT NULL DEFAULT 'unknown',
+  victim_identity BLOB,
+  victim_name_idx BLOB, victim_idnum_idx BLOB, victim_phone_idx BLOB,
+  suspect_description TEXT NOT NULL DEFAULT '',
+  suspect_norm TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  track TEXT NOT NULL,
+  review_deadline INTEGER NOT NULL,
+  track_approved_by INTEGER REFERENCES users(id),
+  decided_at INTEGER, decided_by INTEGER REFERENCES users(id),
+  decision_reason TEXT NOT NULL DEFAULT '',
+  case_id INTEGER,
+  transferred_to_unit INTEGER REFERENCES units(id),
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX clues_unit_received ON clues(unit_path, received_at);
+CREATE INDEX clues_received ON clues(received_at);
+CREATE INDEX clues_pending ON clues(status, review_deadline);
+CREATE INDEX clues_assigned ON clues(assigned_to, status);
+CREATE INDEX clues_idnum ON clues(victim_idnum_idx) WHERE victim_idnum_idx IS NOT NULL;
+CREATE INDEX clues_phone ON clues(victim_phone_idx) WHERE victim_phone_idx IS NOT NULL;
+CREATE INDEX clues_name ON clues(victim_name_idx) WHERE victim_name_idx IS NOT NULL;
+CREATE INDEX clues_suspect ON clues(suspect_norm) WHERE suspect_norm <> '';
+CREATE INDEX clues_offence_time ON clues(offence_time) WHERE offence_time IS NOT NULL;
+
+CREATE TABLE cases (
+  id INTEGER PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  clue_id INTEGER REFERENCES clues(id),
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  unit_path TEXT NOT NULL,
+  title TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  stage TEXT NOT NULL,
+  offence_time INTEGER, place TEXT NOT NULL DEFAULT '', latitude REAL, longitude REAL,
+  youngest_victim_age INTEGER, victim_count INTEGER NOT NULL DEFAULT 1,
+  offender_count INTEGER NOT NULL DEFAULT 1, duty_of_care TEXT NOT NULL DEFAULT 'none',
+  weapon INTEGER NOT NULL DEFAULT 0, serious_injury INTEGER NOT NULL DEFAULT 0,
+  online_dating INTEGER NOT NULL DEFAULT 0, linked_series INTEGER NOT NULL DEFAULT 0,
+  repeat_offender INTEGER NOT NULL DEFAULT 0,
+  filed_at INTEGER NOT NULL,
+  historic INTEGER NOT NULL DEFAULT 0,
+  reopened INTEGER NOT NULL DEFAULT 0,
+  major INTEGER NOT NULL DEFAULT 0,
+  priority INTEGER NOT NULL DEFAULT 0,
+  major_flags TEXT NOT NULL DEFAULT '[]',
+  rules_version TEXT NOT NULL DEFAULT '',
+  supervising_unit_id INTEGER REFERENCES units(id),
+  case_manager_id INTEGER REFERENCES users(id),
+  lead_investigator_id INTEGER REFERENCES users(id),
+  file_coordinator_id INTEGER REFERENCES users(id),
+  procuratorate_unit_id INTEGER REFERENCES units(id),
+  solved_at INTEGER,
+  closed_at INTEGER,
+  stage_deadline INTEGER,
+  stage_deadline_label TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX cases_unit_filed ON cases(unit_path, filed_at);
+CREATE INDEX cases_filed ON cases(filed_at);
+CREATE INDEX cases_stage ON cases(stage, filed_at);
+CREATE INDEX cases_major ON cases(major, stage) WHERE major = 1;
+CREATE INDEX cases_lead ON cases(lead_investigator_id);
+CREATE INDEX cases_manager ON cases(case_manager_id);
+CREATE INDEX cases_procuratorate ON cases(procuratorate_unit_id) WHERE procuratorate_unit_id IS NOT NULL;
+
+CREATE TABLE persons (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  role TEXT NOT NULL,
+  pseudonym TEXT NOT NULL,
+  sex TEXT NOT NULL DEFAULT 'unknown',
+  age_at_offence INTEGER,
+  duty_of_care TEXT NOT NULL DEFAULT 'none',
+  notes TEXT NOT NULL DEFAULT '',
+  identity_protected INTEGER NOT NULL DEFAULT 0,
+  identity_cipher BLOB,
+  identity_plain TEXT NOT NULL DEFAULT '',
+  name_idx BLOB, idnum_idx BLOB, phone_idx BLOB,
+  detained_at INTEGER,
+  UNIQUE (case_id, pseudonym)
+);
+CREATE INDEX persons_case ON persons(case_id);
+CREATE INDEX persons_idnum ON persons(idnum_idx) WHERE idnum_idx IS NOT NULL;
+CREATE INDEX persons_detained ON persons(detained_at) WHERE detained_at IS NOT NULL;
+
+CREATE TABLE case_events (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  at INTEGER NOT NULL,
+  actor_id INTEGER REFERENCES users(id),
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX case_events_case ON case_events(case_id, at);
+CREATE INDEX case_events_kind ON case_events(kind, at);
+
+CREATE TABLE checklist (
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  key TEXT NOT NULL,
+  done_at INTEGER,
+  done_by INTEGER REFERENCES users(id),
+  PRIMARY KEY (case_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE actions (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  owner_id INTEGER REFERENCES users(id),
+  status TEXT NOT NULL,
+  due_at INTEGER,
+  result TEXT NOT NULL DEFAULT '',
+  created_by INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX actions_case ON actions(case_id);
+CREATE INDEX actions_owner ON actions(owner_id, status);
+
+CREATE TABLE assistance (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  from_unit_id INTEGER NOT NULL REFERENCES units(id),
+  to_unit_id INTEGER NOT NULL REFERENCES units(id),
+  request TEXT NOT NULL,
+  status TEXT NOT NULL,
+  response TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX assistance_case ON assistance(case_id);
+CREATE INDEX assistance_to ON assistance(to_unit_id, status);
+
+CREATE TABLE case_shares (
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  shared_by INTEGER NOT NULL REFERENCES users(id),
+  shared_at INTEGER NOT NULL,
+  PRIMARY KEY (case_id, unit_id)
+) WITHOUT ROWID;
+CREATE INDEX case_shares_unit ON case_shares(unit_id);
+
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  name_en TEXT NOT NULL DEFAULT '',
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER,
+  scope_unit_id INTEGER NOT NULL REFERENCES units(id)
+);
+
+-- Append-only: the triggers refuse updates and deletes.
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  user_id INTEGER,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL DEFAULT '',
+  object_id INTEGER,
+  allowed INTEGER NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  remote TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_object ON audit_log(object_type, object_id);
+CREATE INDEX audit_user ON audit_log(user_id, at);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)SQL";
+
+}  // namespace
+
+const std::vector<Migration>& SqliteMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "initial schema", kV1},
+  };
+  return kMigrations;
+}
+
+}  // namespace aegis::storage::internal

@@ -1,0 +1,1345 @@
+// SQLite implementation of the storage interface: WAL, foreign keys, one writer connection and a
+// pool of reader connections, prepared statements only.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <variant>
+
+#include "storage/internal/sqlite_schema.h"
+#include "storage/internal/sqlite_stmt.h"
+#include "storage/store.h"
+
+namespace aegis::storage {
+namespace {
+
+using internal::Exec;
+using internal::SqliteError;
+using internal::Stmt;
+using namespace aegis::domain;
+
+template <typename E>
+E ParseOr(const std::string& text, E fallback) {
+  return domain::Parse<E>(text).value_or(fallback);
+}
+
+// ---- Offence facts: 13 columns in a fixed order shared by clues and cases.
+constexpr const char* kFactColumns =
+    "offence_time, place, latitude, longitude, youngest_victim_age, victim_count, "
+    "offender_count, duty_of_care, weapon, serious_injury, online_dating, linked_series, "
+    "repeat_offender";
+constexpr int kFactCount = 13;
+
+void BindFacts(Stmt& s, int first, const OffenceFacts& f) {
+  s.Bind(first, f.offence_time)
+      .Bind(first + 1, f.place)
+      .Bind(first + 2, f.latitude)
+      .Bind(first + 3, f.longitude)
+      .Bind(first + 4, f.youngest_victim_age)
+      .Bind(first + 5, f.victim_count)
+      .Bind(first + 6, f.offender_count)
+      .Bind(first + 7, ToString(f.duty_of_care))
+      .Bind(first + 8, f.weapon)
+      .Bind(first + 9, f.serious_injury)
+      .Bind(first + 10, f.online_dating)
+      .Bind(first + 11, f.linked_series)
+      .Bind(first + 12, f.repeat_offender);
+}
+
+OffenceFacts ReadFacts(const Stmt& s, int first) {
+  OffenceFacts f;
+  f.offence_time = s.OptInt(first);
+  f.place = s.Text(first + 1);
+  f.latitude = s.OptDouble(first + 2);
+  f.longitude = s.OptDouble(first + 3);
+  if (auto age = s.OptInt(first + 4)) f.youngest_victim_age = static_cast<int>(*age);
+  f.victim_count = static_cast<int>(s.Int(first + 5));
+  f.offender_count = static_cast<int>(s.Int(first + 6));
+  f.duty_of_care = ParseOr(s.Text(first + 7), DutyOfCare::kNone);
+  f.weapon = s.Int(first + 8) != 0;
+  f.serious_injury = s.Int(first + 9) != 0;
+  f.online_dating = s.Int(first + 10) != 0;
+  f.linked_series = s.Int(first + 11) != 0;
+  f.repeat_offender = s.Int(first + 12) != 0;
+  return f;
+}
+
+std::optional<Id> OptId(const Stmt& s, int col) { return s.OptInt(col); }
+
+std::string FlagsToJson(const std::vector<MajorFlag>& flags) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& f : flags) {
+    arr.push_back({{"rule_key", f.rule_key},
+                   {"label", f.label},
+                   {"label_en", f.label_en},
+                   {"priority", f.priority}});
+  }
+  return arr.dump();
+}
+
+std::vector<MajorFlag> FlagsFromJson(const std::string& text) {
+  std::vector<MajorFlag> out;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& e : j) {
+    out.push_back({e.value("rule_key", ""), e.value("label", ""), e.value("label_en", ""),
+                   e.value("priority", 0)});
+  }
+  return out;
+}
+
+// Upper bound for a path-prefix range scan: "/1/4/" -> "/1/40" ('0' follows '/').
+std::string PrefixEnd(const std::string& prefix) {
+  std::string end = prefix;
+  if (!end.empty()) end.back() = static_cast<char>(end.back() + 1);
+  return end;
+}
+
+// A WHERE clause assembled from fixed SQL fragments; values are always bound, never spliced.
+class Where {
+ public:
+  using Value = std::variant<std::int64_t, double, std::string>;
+  void Add(const std::string& fragment) { parts_.push_back(fragment); }
+  void Param(Value v) { params_.push_back(std::move(v)); }
+  std::string Sql() const {
+    if (parts_.empty()) return "";
+    std::string out = " WHERE ";
+    for (size_t i = 0; i < parts_.size(); ++i) out += (i ? " AND " : "") + parts_[i];
+    return out;
+  }
+  int BindAll(Stmt& s, int first = 1) const {
+    int i = first;
+    for (const auto& v : params_) {
+      if (auto* p = std::get_if<std::int64_t>(&v)) s.Bind(i, *p);
+      else if (auto* d = std::get_if<double>(&v)) s.Bind(i, *d);
+      else s.Bind(i, std::get<std::string>(v));
+      ++i;
+    }
+    return i;
+  }
+
+ private:
+  std::vector<std::string> parts_;
+  std::vector<Value> params_;
+};
+
+void AddPathPrefixes(Where& w, const std::string& column, const std::vector<std::string>& prefixes) {
+  std::string frag = "(";
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    frag += (i ? " OR " : "") + ("(" + column + " >= ? AND " + column + " < ?)");
+    w.Param(prefixes[i]);
+    w.Param(PrefixEnd(prefixes[i]));
+  }
+  w.Add(frag + ")");
+}
+
+constexpr const char* kPostTransferStages =
+    "('transferred_for_prosecution','prosecuted','closed')";
+
+void AddScope(Where& w, const CaseScope& scope, const std::string& alias) {
+  if (scope.all) return;
+  if (scope.empty()) {
+    w.Add("0");
+    return;
+  }
+  std::string frag = "(";
+  bool first = true;
+  auto or_ = [&] {
+    if (!first) frag += " OR ";
+    first = false;
+  };
+  for (const auto& p : scope.unit_path_prefixes) {
+    or_();
+    frag += "(" + alias + ".unit_path >= ? AND " + alias + ".unit_path < ?)";
+    w.Param(p);
+    w.Param(PrefixEnd(p));
+  }
+  if (scope.team_member) {
+    or_();
+    frag += "(" + alias + ".case_manager_id = ? OR " + alias + ".lead_investigator_id = ? OR " +
+            alias + ".file_coordinator_id = ?)";
+    for (int i = 0; i < 3; ++i) w.Param(*scope.team_member);
+  }
+  for (Id unit : scope.shared_units) {
+    or_();
+    frag += "(" + alias + ".id IN (SELECT case_id FROM case_shares WHERE unit_id = ?) OR " + alias +
+            ".id IN (SELECT case_id FROM assistance WHERE to_unit_id = ? AND status IN "
+            "('accepted','completed')))";
+    w.Param(unit);
+    w.Param(unit);
+  }
+  if (scope.procuratorate_unit) {
+    or_();
+    frag += "(" + alias + ".procuratorate_unit_id = ? AND " + alias + ".stage IN " +
+            kPostTransferStages + ")";
+    w.Param(*scope.procuratorate_unit);
+  }
+  w.Add(frag + ")");
+}
+
+bool PathInPrefixes(const std::string& path, const std::vector<std::string>& prefixes) {
+  for (const auto& p : prefixes)
+    if (path.compare(0, p.size(), p) == 0) return true;
+  return false;
+}
+
+constexpr const char* kClueColumns =
+    "id, reference, source, received_at, unit_id, recorded_by, assigned_to, summary, "
+    "offence_time, place, latitude, longitude, youngest_victim_age, victim_count, "
+    "offender_count, duty_of_care, weapon, serious_injury, online_dating, linked_series, "
+    "repeat_offender, victim_pseudonym, victim_sex, victim_identity, victim_name_idx, "
+    "victim_idnum_idx, victim_phone_idx, suspect_description, status, track, review_deadline, "
+    "track_approved_by, decided_at, decided_by, decision_reason, case_id, transferred_to_unit, "
+    "updated_at, unit_path";
+
+ClueRecord ReadClue(const Stmt& s) {
+  ClueRecord r;
+  Clue& c = r.clue;
+  c.id = s.Int(0);
+  c.reference = s.Text(1);
+  c.source = ParseOr(s.Text(2), ClueSource::kWalkIn);
+  c.received_at = s.Int(3);
+  c.unit_id = s.Int(4);
+  c.recorded_by = s.Int(5);
+  c.assigned_to = OptId(s, 6);
+  c.summary = s.Text(7);
+  c.facts = ReadFacts(s, 8);
+  c.victim_pseudonym = s.Text(21);
+  r.victim_sex = ParseOr(s.Text(22), Sex::kUnknown);
+  r.victim_identity_cipher = s.Blob(23);
+  r.victim_index = {s.Blob(24), s.Blob(25), s.Blob(26)};
+  c.suspect_description = s.Text(27);
+  c.status = ParseOr(s.Text(28), ClueStatus::kPendingReview);
+  c.track = ParseOr(s.Text(29), ReviewTrack::kStandard);
+  c.review_deadline = s.Int(30);
+  c.track_approved_by = OptId(s, 31);
+  c.decided_at = s.OptInt(32);
+  c.decided_by = OptId(s, 33);
+  c.decision_reason = s.Text(34);
+  c.case_id = OptId(s, 35);
+  c.transferred_to_unit = OptId(s, 36);
+  c.updated_at = s.Int(37);
+  r.unit_path = s.Text(38);
+  return r;
+}
+
+std::string NormalizeSuspect(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (unsigned char ch : text) {
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += static_cast<char>(std::tolower(ch));
+  }
+  return out;
+}
+
+constexpr const char* kCaseColumns =
+    "id, reference, clue_id, unit_id, title, summary, stage, "
+    "offence_time, place, latitude, longitude, youngest_victim_age, victim_count, "
+    "offender_count, duty_of_care, weapon, serious_injury, online_dating, linked_series, "
+    "repeat_offender, filed_at, historic, reopened, major, priority, major_flags, rules_version, "
+    "supervising_unit_id, case_manager_id, lead_investigator_id, file_coordinator_id, "
+    "procuratorate_unit_id, solved_at, closed_at, stage_deadline, stage_deadline_label, updated_at";
+
+Case ReadCase(const Stmt& s) {
+  Case c;
+  c.id = s.Int(0);
+  c.reference = s.Text(1);
+  c.clue_id = OptId(s, 2);
+  c.unit_id = s.Int(3);
+  c.title = s.Text(4);
+  c.summary = s.Text(5);
+  c.stage = ParseOr(s.Text(6), CaseStage::kFiled);
+  c.facts = ReadFacts(s, 7);
+  c.filed_at = s.Int(20);
+  c.historic = s.Int(21) != 0;
+  c.reopened = s.Int(22) != 0;
+  c.major = s.Int(23) != 0;
+  c.priority = static_cast<int>(s.Int(24));
+  c.major_flags = FlagsFromJson(s.Text(25));
+  c.rules_version = s.Text(26);
+  c.supervising_unit_id = OptId(s, 27);
+  c.case_manager_id = OptId(s, 28);
+  c.lead_investigator_id = OptId(s, 29);
+  c.file_coordinator_id = OptId(s, 30);
+  c.procuratorate_unit_id = OptId(s, 31);
+  c.solved_at = s.OptInt(32);
+  c.closed_at = s.OptInt(33);
+  c.stage_deadline = s.OptInt(34);
+  c.stage_deadline_label = s.Text(35);
+  c.updated_at = s.Int(36);
+  return c;
+}
+
+// Binds the case's columns from `reference` on; returns the next parameter index.
+int BindCase(Stmt& s, const Case& c, const std::string& unit_path) {
+  s.Bind(1, c.reference)
+      .Bind(2, c.clue_id)
+      .Bind(3, c.unit_id)
+      .Bind(4, unit_path)
+      .Bind(5, c.title)
+      .Bind(6, c.summary)
+      .Bind(7, ToString(c.stage));
+  BindFacts(s, 8, c.facts);
+  s.Bind(21, c.filed_at)
+      .Bind(22, c.historic)
+      .Bind(23, c.reopened)
+      .Bind(24, c.major)
+      .Bind(25, c.priority)
+      .Bind(26, FlagsToJson(c.major_flags))
+      .Bind(27, c.rules_version)
+      .Bind(28, c.supervising_unit_id)
+      .Bind(29, c.case_manager_id)
+      .Bind(30, c.lead_investigator_id)
+      .Bind(31, c.file_coordinator_id)
+      .Bind(32, c.procuratorate_unit_id)
+      .Bind(33, c.solved_at)
+      .Bind(34, c.closed_at)
+      .Bind(35, c.stage_deadline)
+      .Bind(36, c.stage_deadline_label)
+      .Bind(37, c.updated_at);
+  return 38;
+}
+
+constexpr const char* kActionColumns =
+    "id, case_id, title, description, owner_id, status, due_at, result, created_by, created_at, "
+    "updated_at";
+
+Action ReadAction(const Stmt& s) {
+  Action a;
+  a.id = s.Int(0);
+  a.case_id = s.Int(1);
+  a.title = s.Text(2);
+  a.description = s.Text(3);
+  a.owner_id = OptId(s, 4);
+  a.status = ParseOr(s.Text(5), ActionStatus::kAllocated);
+  a.due_at = s.OptInt(6);
+  a.result = s.Text(7);
+  a.created_by = s.Int(8);
+  a.created_at = s.Int(9);
+  a.updated_at = s.Int(10);
+  return a;
+}
+
+constexpr const char* kAssistanceColumns =
+    "id, case_id, from_unit_id, to_unit_id, request, status, response, created_at, updated_at";
+
+AssistanceRequest ReadAssistance(const Stmt& s) {
+  AssistanceRequest a;
+  a.id = s.Int(0);
+  a.case_id = s.Int(1);
+  a.from_unit_id = s.Int(2);
+  a.to_unit_id = s.Int(3);
+  a.request = s.Text(4);
+  a.status = ParseOr(s.Text(5), AssistanceStatus::kRequested);
+  a.response = s.Text(6);
+  a.created_at = s.Int(7);
+  a.updated_at = s.Int(8);
+  return a;
+}
+
+User ReadUser(const Stmt& s) {
+  User u;
+  u.id = s.Int(0);
+  u.username = s.Text(1);
+  u.display_name = s.Text(2);
+  u.role = ParseOr(s.Text(3), Role::kOfficer);
+  u.unit_id = s.Int(4);
+  u.active = s.Int(5) != 0;
+  u.created_at = s.Int(6);
+  return u;
+}
+constexpr const char* kUserColumns =
+    "id, username, display_name, role, unit_id, active, created_at, password_hash";
+
+Unit ReadUnit(const Stmt& s) {
+  Unit u;
+  u.id = s.Int(0);
+  u.code = s.Text(1);
+  u.name = s.Text(2);
+  u.name_en = s.Text(3);
+  u.type = ParseOr(s.Text(4), UnitType::kStation);
+  u.parent_id = OptId(s, 5);
+  u.path = s.Text(6);
+  return u;
+}
+constexpr const char* kUnitColumns = "id, code, name, name_en, type, parent_id, path";
+
+// Prepared statements are cached per connection: preparing costs more than running a point query.
+using StmtCache = std::unordered_map<std::string, std::unique_ptr<Stmt>>;
+
+#define PREPARE(var, sql)           \
+  Stmt& var = Prepared(sql);        \
+  if (!var.prepared()) return var.status()
+
+class SqliteRepo final : public Repo {
+ public:
+  SqliteRepo(sqlite3* db, StmtCache* cache) : db_(db), cache_(cache) {}
+
+  // ---- units
+  StatusOr<Id> InsertUnit(const Unit& unit) override {
+    std::string parent_path = "/";
+    if (unit.parent_id) {
+      AEGIS_ASSIGN_OR_RETURN(auto parent, GetUnit(*unit.parent_id));
+      if (!parent) return Status::InvalidArgument("parent_id", "no such unit");
+      parent_path = parent->path;
+    }
+    PREPARE(s, "INSERT INTO units(code, name, name_en, type, parent_id, path) VALUES(?,?,?,?,?,'')");
+    s.Bind(1, unit.code).Bind(2, unit.name).Bind(3, unit.name_en).Bind(4, ToString(unit.type));
+    s.Bind(5, unit.parent_id);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    const Id id = sqlite3_last_insert_rowid(db_);
+    PREPARE(u, "UPDATE units SET path = ? WHERE id = ?");
+    u.Bind(1, parent_path + std::to_string(id) + "/").Bind(2, id);
+    AEGIS_RETURN_IF_ERROR(u.Run());
+    return id;
+  }
+
+  StatusOr<std::vector<Unit>> ListUnits() override {
+    PREPARE(s, std::string("SELECT ") + kUnitColumns + " FROM units ORDER BY path");
+    std::vector<Unit> out;
+    while (s.Step()) out.push_back(ReadUnit(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<std::optional<Unit>> GetUnit(Id id) override {
+    PREPARE(s, std::string("SELECT ") + kUnitColumns + " FROM units WHERE id = ?");
+    s.Bind(1, id);
+    if (s.Step()) return std::optional<Unit>(ReadUnit(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<Unit>();
+  }
+
+  // ---- users
+  StatusOr<Id> InsertUser(const UserRecord& r) override {
+    PREPARE(s,
+            "INSERT INTO users(username, display_name, role, unit_id, password_hash, active, "
+            "created_at) VALUES(?,?,?,?,?,?,?)");
+    s.Bind(1, r.user.username).Bind(2, r.user.display_name).Bind(3, ToString(r.user.role));
+    s.Bind(4, r.user.unit_id).Bind(5, r.password_hash).Bind(6, r.user.active);
+    s.Bind(7, r.user.created_at);
+    if (Status st = s.Run(); !st.ok()) {
+      if (st.code() == StatusCode::kConflict)
+        return Status::Conflict("username is already taken", "username");
+      return st;
+    }
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  StatusOr<std::optional<UserRecord>> FindUserByUsername(const std::string& username) override {
+    PREPARE(s, std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?");
+    s.Bind(1, username);
+    if (s.Step()) return std::optional<UserRecord>(UserRecord{ReadUser(s), s.Text(7)});
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<UserRecord>();
+  }
+
+  StatusOr<std::optional<User>> GetUser(Id id) override {
+    PREPARE(s, std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
+    s.Bind(1, id);
+    if (s.Step()) return std::optional<User>(ReadUser(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<User>();
+  }
+
+  StatusOr<std::vector<User>> ListUsers(const std::string& prefix,
+                                        std::optional<Role> role) override {
+    std::string sql = "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.active, "
+                      "u.created_at FROM users u JOIN units n ON n.id = u.unit_id WHERE 1";
+    if (!prefix.empty()) sql += " AND n.path >= ?1 AND n.path < ?2";
+    if (role) sql += " AND u.role = ?3";
+    sql += " ORDER BY u.display_name";
+    PREPARE(s, sql);
+    if (!prefix.empty()) s.Bind(1, prefix).Bind(2, PrefixEnd(prefix));
+    if (role) s.Bind(3, ToString(*role));
+    std::vector<User> out;
+    while (s.Step()) out.push_back(ReadUser(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status SetPasswordHash(Id user_id, const std::string& hash) override {
+    PREPARE(s, "UPDATE users SET password_hash = ? WHERE id = ?");
+    s.Bind(1, hash).Bind(2, user_id);
+    return s.Run();
+  }
+
+  // ---- sessions
+  Status InsertSession(const SessionRecord& r) override {
+    PREPARE(s,
+            "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, last_seen) "
+            "VALUES(?,?,?,?,?)");
+    s.BindBlob(1, r.token_hash).Bind(2, r.user_id).Bind(3, r.created_at).Bind(4, r.expires_at);
+    s.Bind(5, r.last_seen);
+    return s.Run();
+  }
+
+  StatusOr<std::optional<SessionRecord>> FindSession(const std::string& token_hash) override {
+    PREPARE(s,
+            "SELECT user_id, created_at, expires_at, last_seen FROM sessions WHERE token_hash = ?");
+    s.BindBlob(1, token_hash);
+    if (s.Step()) {
+      return std::optional<SessionRecord>(
+          SessionRecord{token_hash, s.Int(0), s.Int(1), s.Int(2), s.Int(3)});
+    }
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<SessionRecord>();
+  }
+
+  Status TouchSession(const std::string& token_hash, UnixSeconds now) override {
+    PREPARE(s, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?");
+    s.Bind(1, now).BindBlob(2, token_hash);
+    return s.Run();
+  }
+
+  Status DeleteSession(const std::string& token_hash) override {
+    PREPARE(s, "DELETE FROM sessions WHERE token_hash = ?");
+    s.BindBlob(1, token_hash);
+    return s.Run();
+  }
+
+  StatusOr<long long> NextSequence(const std::string& name) override {
+    PREPARE(s,
+            "INSERT INTO sequences(name, value) VALUES(?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value");
+    s.Bind(1, name);
+    if (s.Step()) return static_cast<long long>(s.Int(0));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return Status::Internal("sequence did not return a value");
+  }
+
+  // ---- clues
+  StatusOr<Id> InsertClue(const ClueRecord& r) override {
+    AEGIS_ASSIGN_OR_RETURN(auto unit, GetUnit(r.clue.unit_id));
+    if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
+    PREPARE(s, std::string("INSERT INTO clues(reference, source, received_at, unit_id, recorded_by, "
+                           "assigned_to, summary, ") +
+                   kFactColumns +
+                   ", victim_pseudonym, victim_sex, victim_identity, victim_name_idx, "
+                   "victim_idnum_idx, victim_phone_idx, suspect_description, suspect_norm, status, "
+                   "track, review_deadline, track_approved_by, decided_at, decided_by, "
+                   "decision_reason, case_id, transferred_to_unit, updated_at, unit_path) VALUES(" +
+                   Placeholders(7 + kFactCount + 19) + ")");
+    const Clue& c = r.clue;
+    s.Bind(1, c.reference).Bind(2, ToString(c.source)).Bind(3, c.received_at).Bind(4, c.unit_id);
+    s.Bind(5, c.recorded_by).Bind(6, c.assigned_to).Bind(7, c.summary);
+    BindFacts(s, 8, c.facts);
+    int i = 8 + kFactCount;
+    s.Bind(i++, c.victim_pseudonym);
+    s.Bind(i++, ToString(r.victim_sex));
+    s.BindBlob(i++, r.victim_identity_cipher);
+    s.BindBlob(i++, r.victim_index.name);
+    s.BindBlob(i++, r.victim_index.id_number);
+    s.BindBlob(i++, r.victim_index.phone);
+    s.Bind(i++, c.suspect_description);
+    s.Bind(i++, NormalizeSuspect(c.suspect_description));
+    s.Bind(i++, ToString(c.status));
+    s.Bind(i++, ToString(c.track));
+    s.Bind(i++, c.review_deadline);
+    s.Bind(i++, c.track_approved_by);
+    s.Bind(i++, c.decided_at);
+    s.Bind(i++, c.decided_by);
+    s.Bind(i++, c.decision_reason);
+    s.Bind(i++, c.case_id);
+    s.Bind(i++, c.transferred_to_unit);
+    s.Bind(i++, c.updated_at);
+    s.Bind(i++, unit->path);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  StatusOr<std::optional<ClueRecord>> GetClue(Id id) override {
+    PREPARE(s, std::string("SELECT ") + kClueColumns + " FROM clues WHERE id = ?");
+    s.Bind(1, id);
+    if (s.Step()) return std::optional<ClueRecord>(ReadClue(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<ClueRecord>();
+  }
+
+  Status UpdateClue(const ClueRecord& r) override {
+    PREPARE(s,
+            "UPDATE clues SET assigned_to=?, status=?, track=?, review_deadline=?, "
+            "track_approved_by=?, decided_at=?, decided_by=?, decision_reason=?, case_id=?, "
+            "transferred_to_unit=?, updated_at=? WHERE id=?");
+    const Clue& c = r.clue;
+    s.Bind(1, c.assigned_to).Bind(2, ToString(c.status)).Bind(3, ToString(c.track));
+    s.Bind(4, c.review_deadline).Bind(5, c.track_approved_by).Bind(6, c.decided_at);
+    s.Bind(7, c.decided_by).Bind(8, c.decision_reason).Bind(9, c.case_id);
+    s.Bind(10, c.transferred_to_unit).Bind(11, c.updated_at).Bind(12, c.id);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(db_) != 1) return Status::NotFound("clue not found");
+    return Status::Ok();
+  }
+
+  StatusOr<ListResult<ClueRecord>> ListClues(const ClueQuery& q) override {
+    Where w;
+    if (!q.unit_path_prefixes.empty()) AddPathPrefixes(w, "unit_path", q.unit_path_prefixes);
+    if (q.status) { w.Add("status = ?"); w.Param(std::string(ToString(*q.status))); }
+    if (q.track) { w.Add("track = ?"); w.Param(std::string(ToString(*q.track))); }
+    if (q.unit_id) { w.Add("unit_id = ?"); w.Param(*q.unit_id); }
+    if (q.assigned_to) { w.Add("assigned_to = ?"); w.Param(*q.assigned_to); }
+    if (q.deadline_before) { w.Add("review_deadline < ?"); w.Param(*q.deadline_before); }
+    if (q.deadline_after) { w.Add("review_deadline >= ?"); w.Param(*q.deadline_after); }
+    if (!q.text.empty()) {
+      w.Add("(reference LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')");
+      w.Param(LikePattern(q.text));
+      w.Param(LikePattern(q.text));
+    }
+    static const std::map<std::string, std::string> kSort = {
+        {"received_at", "received_at"}, {"review_deadline", "review_deadline"},
+        {"reference", "reference"}, {"", "received_at"}};
+    auto it = kSort.find(q.page.sort);
+    if (it == kSort.end()) return Status::InvalidArgument("sort", "unknown sort key");
+    ListResult<ClueRecord> out;
+    {
+      PREPARE(c, "SELECT COUNT(*) FROM clues" + w.Sql());
+      w.BindAll(c);
+      if (c.Step()) out.total = c.Int(0);
+      AEGIS_RETURN_IF_ERROR(c.status());
+    }
+    PREPARE(s, std::string("SELECT ") + kClueColumns + " FROM clues" + w.Sql() + " ORDER BY " +
+                   it->second + (q.page.descending ? " DESC" : " ASC") + ", id" +
+                   (q.page.descending ? " DESC" : " ASC") + " LIMIT ? OFFSET ?");
+    int next = w.BindAll(s);
+    s.Bind(next, q.page.limit).Bind(next + 1, q.page.offset);
+    while (s.Step()) out.items.push_back(ReadClue(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<std::vector<DuplicateHit>> FindDuplicates(const DuplicateProbe& p) override {
+    std::vector<DuplicateHit> hits;
+    auto run = [&](const std::string& sql, auto bind, const char* reason) -> Status {
+      PREPARE(s, sql);
+      bind(s);
+      while (s.Step()) {
+        const Id id = s.Int(0);
+        if (id == p.exclude_clue_id) continue;
+        if (std::any_of(hits.begin(), hits.end(), [&](auto& h) { return h.clue_id == id; }))
+          continue;
+        hits.push_back({id, s.Text(1), reason, OptId(s, 2)});
+      }
+      return s.status();
+    };
+    constexpr const char* kSel = "SELECT id, reference, case_id FROM clues WHERE ";
+    if (!p.victim.id_number.empty()) {
+      AEGIS_RETURN_IF_ERROR(run(std::string(kSel) + "victim_idnum_idx = ? LIMIT 20",
+                                [&](Stmt& s) { s.BindBlob(1, p.victim.id_number); },
+                                "same_victim_id_number"));
+    }
+    if (!p.victim.phone.empty()) {
+      AEGIS_RETURN_IF_ERROR(run(std::string(kSel) + "victim_phone_idx = ? LIMIT 20",
+                                [&](Stmt& s) { s.BindBlob(1, p.victim.phone); },
+                                "same_victim_phone"));
+    }
+    if (!p.victim.name.empty()) {
+      AEGIS_RETURN_IF_ERROR(run(std::string(kSel) + "victim_name_idx = ? LIMIT 20",
+                                [&](Stmt& s) { s.BindBlob(1, p.victim.name); },
+                                "same_victim_name"));
+    }
+    const std::string suspect = NormalizeSuspect(p.suspect_description);
+    if (suspect.size() >= 6) {
+      AEGIS_RETURN_IF_ERROR(run(std::string(kSel) + "suspect_norm = ? LIMIT 20",
+                                [&](Stmt& s) { s.Bind(1, suspect); }, "same_suspect"));
+    }
+    if (p.offence_time && p.latitude && p.longitude) {
+      // A bounding box in degrees around the point (1 degree latitude ~ 111 km).
+      const double dlat = p.radius_m / 111000.0;
+      const double dlon = dlat / std::max(0.1, std::cos(*p.latitude * 3.14159265358979 / 180.0));
+      AEGIS_RETURN_IF_ERROR(run(
+          std::string(kSel) +
+              "offence_time BETWEEN ? AND ? AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? "
+              "AND ? LIMIT 20",
+          [&](Stmt& s) {
+            s.Bind(1, *p.offence_time - p.time_window).Bind(2, *p.offence_time + p.time_window);
+            s.Bind(3, *p.latitude - dlat).Bind(4, *p.latitude + dlat);
+            s.Bind(5, *p.longitude - dlon).Bind(6, *p.longitude + dlon);
+          },
+          "same_place_time"));
+    }
+    return hits;
+  }
+
+  // ---- cases
+  StatusOr<Id> InsertCase(const Case& c) override {
+    AEGIS_ASSIGN_OR_RETURN(auto unit, GetUnit(c.unit_id));
+    if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
+    PREPARE(s, std::string("INSERT INTO cases(reference, clue_id, unit_id, unit_path, title, "
+                           "summary, stage, ") +
+                   kFactColumns +
+                   ", filed_at, historic, reopened, major, priority, major_flags, rules_version, "
+                   "supervising_unit_id, case_manager_id, lead_investigator_id, "
+                   "file_coordinator_id, procuratorate_unit_id, solved_at, closed_at, "
+                   "stage_deadline, stage_deadline_label, updated_at) VALUES(" +
+                   Placeholders(37) + ")");
+    BindCase(s, c, unit->path);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  StatusOr<std::optional<Case>> GetCase(Id id) override {
+    PREPARE(s, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = ?");
+    s.Bind(1, id);
+    if (s.Step()) return std::optional<Case>(ReadCase(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<Case>();
+  }
+
+  Status UpdateCase(const Case& c) override {
+    AEGIS_ASSIGN_OR_RETURN(auto unit, GetUnit(c.unit_id));
+    if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
+    PREPARE(s, std::string("UPDATE cases SET (reference, clue_id, unit_id, unit_path, title, "
+                           "summary, stage, ") +
+                   kFactColumns +
+                   ", filed_at, historic, reopened, major, priority, major_flags, rules_version, "
+                   "supervising_unit_id, case_manager_id, lead_investigator_id, "
+                   "file_coordinator_id, procuratorate_unit_id, solved_at, closed_at, "
+                   "stage_deadline, stage_deadline_label, updated_at) = (" +
+                   Placeholders(37) + ") WHERE id = ?");
+    const int next = BindCase(s, c, unit->path);
+    s.Bind(next, c.id);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(db_) != 1) return Status::NotFound("case not found");
+    return Status::Ok();
+  }
+
+  StatusOr<ListResult<Case>> ListCases(const CaseQuery& q) override {
+    Where w;
+    AddScope(w, q.scope, "c");
+    if (q.stage) { w.Add("c.stage = ?"); w.Param(std::string(ToString(*q.stage))); }
+    if (q.major) { w.Add(*q.major ? "c.major = 1" : "c.major = 0"); }
+    if (q.historic) { w.Add(*q.historic ? "c.historic = 1" : "c.historic = 0"); }
+    if (q.unit_path_of) {
+      AEGIS_ASSIGN_OR_RETURN(auto unit, GetUnit(*q.unit_path_of));
+      if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
+      AddPathPrefixes(w, "c.unit_path", {unit->path});
+    }
+    if (q.open) {
+      w.Add(*q.open ? "c.stage IN ('filed','under_investigation','suspect_identified',"
+                      "'suspect_detained','reopened')"
+                    : "c.stage NOT IN ('filed','under_investigation','suspect_identified',"
+                      "'suspect_detained','reopened')");
+    }
+    if (q.deadline_before) { w.Add("c.stage_deadline < ?"); w.Param(*q.deadline_before); }
+    if (q.team_member) {
+      w.Add("(c.case_manager_id = ? OR c.lead_investigator_id = ? OR c.file_coordinator_id = ?)");
+      for (int i = 0; i < 3; ++i) w.Param(*q.team_member);
+    }
+    if (!q.text.empty()) {
+      w.Add("(c.reference LIKE ? ESCAPE '\\' OR c.title LIKE ? ESCAPE '\\')");
+      w.Param(LikePattern(q.text));
+      w.Param(LikePattern(q.text));
+    }
+    static const std::map<std::string, std::string> kSort = {
+        {"filed_at", "c.filed_at"}, {"priority", "c.priority"}, {"updated_at", "c.updated_at"},
+        {"reference", "c.reference"}, {"stage_deadline", "c.stage_deadline"},
+        {"", "c.filed_at"}};
+    auto it = kSort.find(q.page.sort);
+    if (it == kSort.end()) return Status::InvalidArgument("sort", "unknown sort key");
+    ListResult<Case> out;
+    {
+      PREPARE(c, "SELECT COUNT(*) FROM cases c" + w.Sql());
+      w.BindAll(c);
+      if (c.Step()) out.total = c.Int(0);
+      AEGIS_RETURN_IF_ERROR(c.status());
+    }
+    std::string cols;
+    for (std::string col : Split(kCaseColumns)) cols += (cols.empty() ? "c." : ", c.") + col;
+    const char* dir = q.page.descending ? " DESC" : " ASC";
+    PREPARE(s, "SELECT " + cols + " FROM cases c" + w.Sql() + " ORDER BY " + it->second + dir +
+                   ", c.id" + dir + " LIMIT ? OFFSET ?");
+    int next = w.BindAll(s);
+    s.Bind(next, q.page.limit).Bind(next + 1, q.page.offset);
+    while (s.Step()) out.items.push_back(ReadCase(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<bool> CaseInScope(Id case_id, const CaseScope& scope) override {
+    Where w;
+    w.Add("c.id = ?");
+    w.Param(case_id);
+    AddScope(w, scope, "c");
+    PREPARE(s, "SELECT 1 FROM cases c" + w.Sql());
+    w.BindAll(s);
+    const bool found = s.Step();
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return found;
+  }
+
+  // ---- persons
+  StatusOr<Id> InsertPerson(const PersonRecord& r) override {
+    PREPARE(s,
+            "INSERT INTO persons(case_id, role, pseudonym, sex, age_at_offence, duty_of_care, "
+            "notes, identity_protected, identity_cipher, identity_plain, name_idx, idnum_idx, "
+            "phone_idx, detained_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    const Person& p = r.person;
+    s.Bind(1, p.case_id).Bind(2, ToString(p.role)).Bind(3, p.pseudonym).Bind(4, ToString(p.sex));
+    s.Bind(5, p.age_at_offence).Bind(6, ToString(p.duty_of_care)).Bind(7, p.notes);
+    s.Bind(8, p.identity_protected).BindBlob(9, r.identity_cipher).Bind(10, r.identity_plain_json);
+    s.BindBlob(11, r.index.name).BindBlob(12, r.index.id_number).BindBlob(13, r.index.phone);
+    s.Bind(14, r.detained_at);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  static PersonRecord ReadPerson(const Stmt& s) {
+    PersonRecord r;
+    Person& p = r.person;
+    p.id = s.Int(0);
+    p.case_id = s.Int(1);
+    p.role = ParseOr(s.Text(2), PersonRole::kWitness);
+    p.pseudonym = s.Text(3);
+    p.sex = ParseOr(s.Text(4), Sex::kUnknown);
+    if (auto a = s.OptInt(5)) p.age_at_offence = static_cast<int>(*a);
+    p.duty_of_care = ParseOr(s.Text(6), DutyOfCare::kNone);
+    p.notes = s.Text(7);
+    p.identity_protected = s.Int(8) != 0;
+    r.identity_cipher = s.Blob(9);
+    r.identity_plain_json = s.Text(10);
+    r.index = {s.Blob(11), s.Blob(12), s.Blob(13)};
+    r.detained_at = s.OptInt(14);
+    return r;
+  }
+  static constexpr const char* kPersonColumns =
+      "id, case_id, role, pseudonym, sex, age_at_offence, duty_of_care, notes, "
+      "identity_protected, identity_cipher, identity_plain, name_idx, idnum_idx, phone_idx, "
+      "detained_at";
+
+  StatusOr<std::vector<PersonRecord>> ListPersons(Id case_id) override {
+    PREPARE(s, std::string("SELECT ") + kPersonColumns +
+                   " FROM persons WHERE case_id = ? ORDER BY role, id");
+    s.Bind(1, case_id);
+    std::vector<PersonRecord> out;
+    while (s.Step()) out.push_back(ReadPerson(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<std::optional<PersonRecord>> GetPerson(Id id) override {
+    PREPARE(s, std::string("SELECT ") + kPersonColumns + " FROM persons WHERE id = ?");
+    s.Bind(1, id);
+    if (s.Step()) return std::optional<PersonRecord>(ReadPerson(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<PersonRecord>();
+  }
+
+  Status MarkSuspectsDetained(Id case_id, UnixSeconds at) override {
+    PREPARE(s,
+            "UPDATE persons SET detained_at = ? WHERE case_id = ? AND role = 'suspect' AND "
+            "detained_at IS NULL");
+    s.Bind(1, at).Bind(2, case_id);
+    return s.Run();
+  }
+
+  // ---- events
+  StatusOr<Id> InsertEvent(const CaseEvent& e) override {
+    PREPARE(s, "INSERT INTO case_events(case_id, at, actor_id, kind, detail) VALUES(?,?,?,?,?)");
+    s.Bind(1, e.case_id).Bind(2, e.at).Bind(3, e.actor_id).Bind(4, e.kind);
+    s.Bind(5, e.detail.empty() ? std::string("{}") : e.detail);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  StatusOr<std::vector<CaseEvent>> ListEvents(Id case_id) override {
+    PREPARE(s,
+            "SELECT id, case_id, at, actor_id, kind, detail FROM case_events WHERE case_id = ? "
+            "ORDER BY at, id");
+    s.Bind(1, case_id);
+    std::vector<CaseEvent> out;
+    while (s.Step()) {
+      out.push_back({s.Int(0), s.Int(1), s.Int(2), OptId(s, 3), s.Text(4), s.Text(5)});
+    }
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  // ---- checklist
+  Status SetChecklist(Id case_id, const std::string& key, std::optional<UnixSeconds> done_at,
+                      std::optional<Id> done_by) override {
+    PREPARE(s,
+            "INSERT INTO checklist(case_id, key, done_at, done_by) VALUES(?,?,?,?) "
+            "ON CONFLICT(case_id, key) DO UPDATE SET done_at = excluded.done_at, "
+            "done_by = excluded.done_by");
+    s.Bind(1, case_id).Bind(2, key).Bind(3, done_at).Bind(4, done_by);
+    return s.Run();
+  }
+
+  StatusOr<std::vector<ChecklistState>> ListChecklist(Id case_id) override {
+    PREPARE(s, "SELECT key, done_at, done_by FROM checklist WHERE case_id = ?");
+    s.Bind(1, case_id);
+    std::vector<ChecklistState> out;
+    while (s.Step()) out.push_back({s.Text(0), s.OptInt(1), OptId(s, 2)});
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  // ---- actions
+  StatusOr<Id> InsertAction(const Action& a) override {
+    PREPARE(s,
+            "INSERT INTO actions(case_id, title, description, owner_id, status, due_at, result, "
+            "created_by, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    s.Bind(1, a.case_id).Bind(2, a.title).Bind(3, a.description).Bind(4, a.owner_id);
+    s.Bind(5, ToString(a.status)).Bind(6, a.due_at).Bind(7, a.result).Bind(8, a.created_by);
+    s.Bind(9, a.created_at).Bind(10, a.updated_at);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Status UpdateAction(const Action& a) override {
+    PREPARE(s,
+            "UPDATE actions SET title=?, description=?, owner_id=?, status=?, due_at=?, result=?, "
+            "updated_at=? WHERE id=?");
+    s.Bind(1, a.title).Bind(2, a.description).Bind(3, a.owner_id).Bind(4, ToString(a.status));
+    s.Bind(5, a.due_at).Bind(6, a.result).Bind(7, a.updated_at).Bind(8, a.id);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(db_) != 1) return Status::NotFound("action not found");
+    return Status::Ok();
+  }
+
+  StatusOr<std::optional<Action>> GetAction(Id id) override {
+    PREPARE(s, std::string("SELECT ") + kActionColumns + " FROM actions WHERE id = ?");
+    s.Bind(1, id);
+    if (s.Step()) return std::optional<Action>(ReadAction(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<Action>();
+  }
+
+  StatusOr<std::vector<Action>> ListActions(Id case_id) override {
+    PREPARE(s, std::string("SELECT ") + kActionColumns +
+                   " FROM actions WHERE case_id = ? ORDER BY created_at, id");
+    s.Bind(1, case_id);
+    std::vector<Action> out;
+    while (s.Step()) out.push_back(ReadAction(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<std::vector<Action>> ListOpenActionsOf(Id owner_id, int limit) override {
+    PREPARE(s, std::string("SELECT ") + kActionColumns +
+                   " FROM actions WHERE owner_id = ? AND status IN ('allocated','in_progress') "
+                   "ORDER BY due_at IS NULL, due_at, id LIMIT ?");
+    s.Bind(1, owner_id).Bind(2, limit);
+    std::vector<Action> out;
+    while (s.Step()) out.push_back(ReadAction(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<std::vector<WorkloadRow>> Workload(const std::string& prefix, UnixSeconds now) override {
+    PREPARE(s,
+            "SELECT u.id, "
+            " (SELECT COUNT(*) FROM actions a WHERE a.owner_id = u.id AND a.status IN "
+            "   ('allocated','in_progress')), "
+            " (SELECT COUNT(*) FROM actions a WHERE a.owner_id = u.id AND a.status IN "
+            "   ('allocated','in_progress') AND a.due_at < ?3), "
+            " (SELECT COUNT(*) FROM cases c WHERE c.lead_investigator_id = u.id AND c.stage IN "
+            "   ('filed','under_investigation','suspect_identified','suspect_detained','reopened'))"
+            " FROM users u JOIN units n ON n.id = u.unit_id "
+            "WHERE n.path >= ?1 AND n.path < ?2 AND u.role IN ('officer','supervisor') "
+            "AND u.active = 1 ORDER BY u.display_name");
+    s.Bind(1, prefix).Bind(2, PrefixEnd(prefix)).Bind(3, now);
+    std::vector<WorkloadRow> out;
+    while (s.Step()) out.push_back({s.Int(0), s.Int(1), s.Int(2), s.Int(3)});
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  // ---- assistance and shares
+  StatusOr<Id> InsertAssistance(const AssistanceRequest& a) override {
+    PREPARE(s,
+            "INSERT INTO assistance(case_id, from_unit_id, to_unit_id, request, status, response, "
+            "created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)");
+    s.Bind(1, a.case_id).Bind(2, a.from_unit_id).Bind(3, a.to_unit_id).Bind(4, a.request);
+    s.Bind(5, ToString(a.status)).Bind(6, a.response).Bind(7, a.created_at).Bind(8, a.updated_at);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  Status UpdateAssistance(const AssistanceRequest& a) override {
+    PREPARE(s, "UPDATE assistance SET status=?, response=?, updated_at=? WHERE id=?");
+    s.Bind(1, ToString(a.status)).Bind(2, a.response).Bind(3, a.updated_at).Bind(4, a.id);
+    return s.Run();
+  }
+
+  StatusOr<std::optional<AssistanceRequest>> GetAssistance(Id id) override {
+    PREPARE(s, std::string("SELECT ") + kAssistanceColumns + " FROM assistance WHERE id = ?");
+    s.Bind(1, id);
+    if (s.Step()) return std::optional<AssistanceRequest>(ReadAssistance(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<AssistanceRequest>();
+  }
+
+  StatusOr<std::vector<AssistanceRequest>> ListAssistanceForCase(Id case_id) override {
+    PREPARE(s, std::string("SELECT ") + kAssistanceColumns +
+                   " FROM assistance WHERE case_id = ? ORDER BY created_at, id");
+    s.Bind(1, case_id);
+    std::vector<AssistanceRequest> out;
+    while (s.Step()) out.push_back(ReadAssistance(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<std::vector<AssistanceRequest>> ListAssistanceTo(Id unit_id, bool open_only) override {
+    PREPARE(s, std::string("SELECT ") + kAssistanceColumns + " FROM assistance WHERE to_unit_id = ?" +
+                   (open_only ? " AND status = 'requested'" : "") +
+                   " ORDER BY created_at DESC LIMIT 200");
+    s.Bind(1, unit_id);
+    std::vector<AssistanceRequest> out;
+    while (s.Step()) out.push_back(ReadAssistance(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status InsertShare(Id case_id, Id unit_id, Id by_user, UnixSeconds at) override {
+    PREPARE(s,
+            "INSERT INTO case_shares(case_id, unit_id, shared_by, shared_at) VALUES(?,?,?,?) "
+            "ON CONFLICT DO NOTHING");
+    s.Bind(1, case_id).Bind(2, unit_id).Bind(3, by_user).Bind(4, at);
+    return s.Run();
+  }
+
+  StatusOr<std::vector<Id>> ListShares(Id case_id) override {
+    PREPARE(s, "SELECT unit_id FROM case_shares WHERE case_id = ? ORDER BY shared_at");
+    s.Bind(1, case_id);
+    std::vector<Id> out;
+    while (s.Step()) out.push_back(s.Int(0));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  // ---- campaigns
+  StatusOr<Id> InsertCampaign(const Campaign& c) override {
+    PREPARE(s,
+            "INSERT INTO campaigns(name, name_en, starts_at, ends_at, scope_unit_id) "
+            "VALUES(?,?,?,?,?)");
+    s.Bind(1, c.name).Bind(2, c.name_en).Bind(3, c.starts_at).Bind(4, c.ends_at);
+    s.Bind(5, c.scope_unit_id);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  StatusOr<std::vector<Campaign>> ListCampaigns() override {
+    PREPARE(s,
+            "SELECT id, name, name_en, starts_at, ends_at, scope_unit_id FROM campaigns "
+            "ORDER BY starts_at DESC");
+    std::vector<Campaign> out;
+    while (s.Step()) {
+      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.OptInt(4), s.Int(5)});
+    }
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  // ---- audit
+  Status AppendAudit(const std::vector<AuditRecord>& records) override {
+    PREPARE(s,
+            "INSERT INTO audit_log(at, user_id, action, object_type, object_id, allowed, detail, "
+            "remote) VALUES(?,?,?,?,?,?,?,?)");
+    for (const auto& r : records) {
+      s.Reset();
+      s.Bind(1, r.at).Bind(2, r.user_id).Bind(3, r.action).Bind(4, r.object_type);
+      s.Bind(5, r.object_id).Bind(6, r.allowed).Bind(7, r.detail).Bind(8, r.remote);
+      AEGIS_RETURN_IF_ERROR(s.Run());
+    }
+    return Status::Ok();
+  }
+
+  StatusOr<std::vector<AuditRecord>> ListAudit(std::optional<Id> object_id,
+                                               const std::string& object_type,
+                                               int limit) override {
+    PREPARE(s,
+            "SELECT at, user_id, action, object_type, object_id, allowed, detail, remote "
+            "FROM audit_log WHERE (?1 = '' OR object_type = ?1) AND (?2 IS NULL OR object_id = ?2) "
+            "ORDER BY seq DESC LIMIT ?3");
+    s.Bind(1, object_type).Bind(2, object_id).Bind(3, limit);
+    std::vector<AuditRecord> out;
+    while (s.Step()) {
+      out.push_back({s.Int(0), OptId(s, 1), s.Text(2), s.Text(3), OptId(s, 4), s.Int(5) != 0,
+                     s.Text(6), s.Text(7)});
+    }
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  // ---- dashboard: grouped by (unit_path, month) in SQL, folded into scope and groups here.
+  StatusOr<DashboardFigures> Dashboard(const DashboardQuery& q) override {
+    DashboardFigures out;
+    std::map<std::string, MonthFigures> months;
+    std::vector<CountFigures> groups(q.group_units.size());
+    const std::vector<std::string>& case_prefixes = q.scope.unit_path_prefixes;
+    auto in_scope = [&](const std::string& path, bool clue) {
+      if (!q.scope_unit_path.empty() && path.compare(0, q.scope_unit_path.size(),
+                                                     q.scope_unit_path) != 0)
+        return false;
+      if (q.scope.all) return true;
+      return PathInPrefixes(path, clue ? q.clue_unit_prefixes : case_prefixes);
+    };
+    auto add = [&](const std::string& path, auto member, long long n) {
+      out.totals.*member += n;
+      for (size_t g = 0; g < q.group_units.size(); ++g) {
+        const std::string& gp = q.group_units[g].second;
+        if (path.compare(0, gp.size(), gp) == 0) groups[g].*member += n;
+      }
+    };
+    const UnixSeconds until = q.until.value_or(std::numeric_limits<UnixSeconds>::max());
+    // One grouped query per metric; each returns (unit_path, month, count).
+    struct Metric {
+      const char* sql;
+      long long CountFigures::*member;
+      long long MonthFigures::*month_member;  // nullptr: not charted by month
+      bool clue;
+    };
+    const Metric metrics[] = {
+        {"SELECT unit_path, strftime('%Y-%m', received_at, 'unixepoch'), COUNT(*) FROM clues "
+         "WHERE received_at >= ?1 AND received_at < ?2 GROUP BY 1, 2",
+         &CountFigures::clues_received, &MonthFigures::clues, true},
+        {"SELECT unit_path, '', COUNT(*) FROM clues WHERE status = 'pending_review' AND "
+         "review_deadline < ?3 AND received_at >= ?1 AND received_at < ?2 GROUP BY 1",
+         &CountFigures::overdue_decisions, nullptr, true},
+        {"SELECT unit_path, strftime('%Y-%m', filed_at, 'unixepoch'), COUNT(*) FROM cases "
+         "WHERE filed_at >= ?1 AND filed_at < ?2 GROUP BY 1, 2",
+         &CountFigures::cases_filed, &MonthFigures::filed, false},
+        {"SELECT unit_path, strftime('%Y-%m', solved_at, 'unixepoch'), COUNT(*) FROM cases "
+         "WHERE solved_at >= ?1 AND solved_at < ?2 GROUP BY 1, 2",
+         &CountFigures::cases_solved, &MonthFigures::solved, false},
+        {"SELECT unit_path, '', COUNT(*) FROM cases WHERE historic = 1 AND solved_at >= ?1 AND "
+         "solved_at < ?2 GROUP BY 1",
+         &CountFigures::historic_solved, nullptr, false},
+        {"SELECT c.unit_path, '', COUNT(*) FROM persons p JOIN cases c ON c.id = p.case_id "
+         "WHERE p.detained_at >= ?1 AND p.detained_at < ?2 GROUP BY 1",
+         &CountFigures::suspects_arrested, nullptr, false},
+        {"SELECT unit_path, '', COUNT(*) FROM cases WHERE major = 1 AND stage IN "
+         "('filed','under_investigation','suspect_identified','suspect_detained','reopened') "
+         "AND filed_at < ?2 AND ?1 = ?1 GROUP BY 1",
+         &CountFigures::open_major, nullptr, false},
+        {"SELECT unit_path, '', COUNT(*) FROM cases WHERE youngest_victim_age < 18 AND "
+         "filed_at >= ?1 AND filed_at < ?2 GROUP BY 1",
+         &CountFigures::minor_victim_cases, nullptr, false},
+    };
+    for (const Metric& m : metrics) {
+      PREPARE(s, m.sql);
+      s.Bind(1, q.since).Bind(2, until);
+      if (std::string_view(m.sql).find("?3") != std::string_view::npos) s.Bind(3, q.now);
+      while (s.Step()) {
+        const std::string path = s.Text(0);
+        if (!in_scope(path, m.clue)) continue;
+        const long long n = s.Int(2);
+        add(path, m.member, n);
+        if (m.month_member) {
+          const std::string month = s.Text(1);
+          auto& mf = months[month];
+          mf.month = month;
+          mf.*(m.month_member) += n;
+        }
+      }
+      AEGIS_RETURN_IF_ERROR(s.status());
+    }
+    for (size_t g = 0; g < q.group_units.size(); ++g)
+      out.by_unit.push_back({q.group_units[g].first, groups[g]});
+    for (auto& [k, v] : months) out.by_month.push_back(v);
+    return out;
+  }
+
+ private:
+  static std::string Placeholders(int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += i ? ",?" : "?";
+    return out;
+  }
+  static std::string LikePattern(const std::string& text) {
+    std::string out = "%";
+    for (char ch : text) {
+      if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    return out + "%";
+  }
+  static std::vector<std::string> Split(const char* cols) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (const char* p = cols; *p; ++p) {
+      if (*p == ',') {
+        out.push_back(cur);
+        cur.clear();
+      } else if (*p != ' ') {
+        cur += *p;
+      }
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+  }
+
+  // Returns the cached statement for `sql`, reset and with bindings cleared.
+  Stmt& Prepared(const std::string& sql) {
+    auto it = cache_->find(sql);
+    if (it == cache_->end() || !it->second->prepared()) {
+      it = cache_->insert_or_assign(sql, std::make_unique<Stmt>(db_, sql)).first;
+    } else {
+      it->second->Reset();
+    }
+    return *it->second;
+  }
+
+  sqlite3* db_;
+  StmtCache* cache_;
+};
+
+#undef PREPARE
+
+sqlite3* OpenConnection(const std::string& path, bool readonly, Status* status) {
+  sqlite3* db = nullptr;
+  const int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    *status = Status(StatusCode::kUnavailable,
+                     "cannot open database " + path + ": " + (db ? sqlite3_errmsg(db) : "?"));
+    sqlite3_close(db);
+    return nullptr;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  return db;
+}
+
+class SqliteStore final : public Store {
+ public:
+  ~SqliteStore() override {
+    caches_.clear();  // finalize statements before closing their connections
+    for (sqlite3* db : readers_) sqlite3_close(db);
+    sqlite3_close(writer_);
+  }
+
+  Status Init(const std::string& path, const StoreOptions& options) {
+    Status st;
+    writer_ = OpenConnection(path, false, &st);
+    if (!writer_) return st;
+    AEGIS_RETURN_IF_ERROR(Exec(writer_, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"));
+    AEGIS_RETURN_IF_ERROR(
+        Exec(writer_, options.synchronous_full ? "PRAGMA synchronous=FULL;"
+                                               : "PRAGMA synchronous=NORMAL;"));
+    AEGIS_RETURN_IF_ERROR(Migrate());
+    caches_[writer_];
+    for (int i = 0; i < std::max(1, options.read_connections); ++i) {
+      sqlite3* db = OpenConnection(path, true, &st);
+      if (!db) return st;
+      AEGIS_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys=ON;"));
+      readers_.push_back(db);
+      free_readers_.push_back(db);
+      caches_[db];
+    }
+    return Status::Ok();
+  }
+
+  Status Read(const std::function<Status(Repo&)>& fn) override {
+    sqlite3* db;
+    {
+      std::unique_lock lock(reader_mu_);
+      reader_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+      db = free_readers_.back();
+      free_readers_.pop_back();
+    }
+    Status st = Exec(db, "BEGIN");
+    if (st.ok()) {
+      SqliteRepo repo(db, &caches_.at(db));
+      st = fn(repo);
+      ReleaseStatements(db);
+      Status end = Exec(db, "COMMIT");
+      if (st.ok()) st = end;
+    }
+    {
+      std::lock_guard lock(reader_mu_);
+      free_readers_.push_back(db);
+    }
+    reader_cv_.notify_one();
+    return st;
+  }
+
+  Status Write(const std::function<Status(Repo&)>& fn) override {
+    std::lock_guard lock(writer_mu_);
+    AEGIS_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE"));
+    SqliteRepo repo(writer_, &caches_.at(writer_));
+    Status st = fn(repo);
+    ReleaseStatements(writer_);
+    if (st.ok()) {
+      st = Exec(writer_, "COMMIT");
+      if (st.ok()) return st;
+    }
+    (void)Exec(writer_, "ROLLBACK");
+    return st;
+  }
+
+  std::string Kind() const override { return "sqlite"; }
+  int SchemaVersion() const override { return schema_version_; }
+
+ private:
+  // Resets every cached statement of `db` so that none is left mid-step at COMMIT.
+  void ReleaseStatements(sqlite3* db) {
+    for (auto& [sql, stmt] : caches_.at(db)) stmt->Release();
+  }
+
+  Status Migrate() {
+    AEGIS_RETURN_IF_ERROR(Exec(writer_,
+                               "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
+                               "PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+    {
+      Stmt s(writer_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      if (s.Step()) schema_version_ = static_cast<int>(s.Int(0));
+      AEGIS_RETURN_IF_ERROR(s.status());
+    }
+    for (const auto& m : internal::SqliteMigrations()) {
+      if (m.version <= schema_version_) continue;
+      AEGIS_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE"));
+      Status st = Exec(writer_, m.sql);
+      if (st.ok()) {
+        Stmt s(writer_,
+               "INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, "
+               "strftime('%s','now'))");
+        s.Bind(1, m.version).Bind(2, m.name);
+        st = s.Run();
+      }
+      if (!st.ok()) {
+        (void)Exec(writer_, "ROLLBACK");
+        return Status::Internal("migration " + std::to_string(m.version) + " failed: " +
+                                st.message());
+      }
+      AEGIS_RETURN_IF_ERROR(Exec(writer_, "COMMIT"));
+      schema_version_ = m.version;
+    }
+    return Status::Ok();
+  }
+
+  sqlite3* writer_ = nullptr;
+  std::mutex writer_mu_;
+  std::vector<sqlite3*> readers_;
+  std::vector<sqlite3*> free_readers_;
+  std::mutex reader_mu_;
+  std::condition_variable reader_cv_;
+  int schema_version_ = 0;
+  // One statement cache per connection; the map itself is filled before any concurrent use.
+  std::map<sqlite3*, StmtCache> caches_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                                 const StoreOptions& options) {
+  auto store = std::make_unique<SqliteStore>();
+  AEGIS_RETURN_IF_ERROR(store->Init(path, options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace aegis::storage

@@ -1,0 +1,278 @@
+// The storage interface: everything services need from a database, and nothing else.
+// Implementations: SQLite (sqlite_store.cc, the embedded default); PostgreSQL is to follow behind the
+// same interface. Storage never sees a victim's identity in the clear: services hand it ciphertext
+// and keyed blind indexes.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/model.h"
+
+namespace aegis::storage {
+
+using domain::Id;
+
+// Keyed hashes of normalised identity fields, so "same victim" can be found without decrypting.
+struct BlindIndex {
+  std::string name;       // empty when the field was not given
+  std::string id_number;
+  std::string phone;
+};
+
+struct UserRecord {
+  domain::User user;
+  std::string password_hash;  // argon2id encoded string
+};
+
+struct SessionRecord {
+  std::string token_hash;  // BLAKE2b of the bearer token; the token itself is never stored
+  Id user_id = 0;
+  UnixSeconds created_at = 0;
+  UnixSeconds expires_at = 0;
+  UnixSeconds last_seen = 0;
+};
+
+struct ClueRecord {
+  domain::Clue clue;
+  domain::Sex victim_sex = domain::Sex::kUnknown;
+  std::string victim_identity_cipher;  // empty when no identity was recorded
+  BlindIndex victim_index;
+  std::string unit_path;               // filled by the store on reads
+};
+
+struct PersonRecord {
+  domain::Person person;               // person.identity is always empty here
+  std::string identity_cipher;         // encrypted Identity (protected persons)
+  std::string identity_plain_json;     // Identity JSON for unprotected persons (suspects, ...)
+  BlindIndex index;
+  std::optional<UnixSeconds> detained_at;  // suspects: when detained or arrested
+};
+
+// Which cases a caller may see, expressed as storage filters. Built only by the policy point.
+struct CaseScope {
+  bool all = false;                          // no restriction
+  std::vector<std::string> unit_path_prefixes;  // cases owned by these unit subtrees
+  std::optional<Id> team_member;             // cases where this user is on the team
+  std::vector<Id> shared_units;              // cases shared with / assisted by these units
+  std::optional<Id> procuratorate_unit;      // cases transferred to this procuratorate
+  bool empty() const {
+    return !all && unit_path_prefixes.empty() && !team_member && shared_units.empty() &&
+           !procuratorate_unit;
+  }
+};
+
+struct Page {
+  int limit = 50;
+  int offset = 0;
+  std::string sort;      // column key, validated by the caller against an allow-list
+  bool descending = true;
+};
+
+struct ClueQuery {
+  std::vector<std::string> unit_path_prefixes;  // empty = no unit restriction
+  std::optional<domain::ClueStatus> status;
+  std::optional<domain::ReviewTrack> track;
+  std::optional<Id> unit_id;                    // exact receiving unit
+  std::optional<Id> assigned_to;
+  std::optional<UnixSeconds> deadline_before;   // review_deadline < value (pending only)
+  std::optional<UnixSeconds> deadline_after;
+  std::string text;                             // matches reference or summary
+  Page page;
+};
+
+struct CaseQuery {
+  CaseScope scope;
+  std::optional<domain::CaseStage> stage;
+  std::optional<bool> major;
+  std::optional<bool> historic;
+  std::optional<Id> unit_path_of;               // restrict to this unit's subtree
+  std::optional<bool> open;                     // open stages only
+  std::optional<UnixSeconds> deadline_before;   // stage_deadline < value
+  std::optional<Id> team_member;                // additionally: on the team
+  std::string text;                             // matches reference or title
+  Page page;
+};
+
+template <typename T>
+struct ListResult {
+  std::vector<T> items;
+  long long total = 0;
+};
+
+struct DuplicateProbe {
+  Id exclude_clue_id = 0;
+  BlindIndex victim;
+  std::string suspect_description;    // normalised (lower-case, single spaces)
+  std::optional<UnixSeconds> offence_time;
+  std::optional<double> latitude, longitude;
+  double radius_m = 250;
+  UnixSeconds time_window = 24 * 3600;
+};
+
+struct DuplicateHit {
+  Id clue_id = 0;
+  std::string reference;
+  std::string reason;  // same_victim_id_number, same_victim_phone, same_victim_name, same_suspect, same_place_time
+  std::optional<Id> case_id;
+};
+
+struct AuditRecord {
+  UnixSeconds at = 0;
+  std::optional<Id> user_id;
+  std::string action;       // "case.read", "clue.create", "identity.reveal", "auth.login", ...
+  std::string object_type;  // "case", "clue", "person", "user", ...
+  std::optional<Id> object_id;
+  bool allowed = true;
+  std::string detail;       // short JSON; never identity fields
+  std::string remote;       // client address
+};
+
+struct ChecklistState {
+  std::string key;
+  std::optional<UnixSeconds> done_at;
+  std::optional<Id> done_by;
+};
+
+struct CountFigures {
+  long long clues_received = 0, cases_filed = 0, cases_solved = 0, historic_solved = 0,
+            suspects_arrested = 0, overdue_decisions = 0, open_major = 0, minor_victim_cases = 0;
+};
+
+struct UnitFigures {
+  Id unit_id = 0;
+  CountFigures figures;
+};
+
+struct MonthFigures {
+  std::string month;  // "2025-01"
+  long long clues = 0, filed = 0, solved = 0;
+};
+
+struct DashboardQuery {
+  CaseScope scope;                            // cases counted
+  std::vector<std::string> clue_unit_prefixes;  // clues counted (empty with scope.all = all)
+  std::string scope_unit_path;                // restrict everything to this subtree
+  UnixSeconds since = 0;
+  std::optional<UnixSeconds> until;
+  UnixSeconds now = 0;
+  std::vector<std::pair<Id, std::string>> group_units;  // (unit id, path): rows of by_unit
+};
+
+struct DashboardFigures {
+  CountFigures totals;
+  std::vector<UnitFigures> by_unit;
+  std::vector<MonthFigures> by_month;
+};
+
+struct WorkloadRow {
+  Id user_id = 0;
+  long long open_actions = 0, overdue_actions = 0, open_cases = 0;
+};
+
+// Operations on one connection inside one transaction. Not thread-safe; obtained from Store.
+class Repo {
+ public:
+  virtual ~Repo() = default;
+
+  virtual StatusOr<Id> InsertUnit(const domain::Unit& unit) = 0;  // computes unit.path
+  virtual StatusOr<std::vector<domain::Unit>> ListUnits() = 0;
+  virtual StatusOr<std::optional<domain::Unit>> GetUnit(Id id) = 0;
+
+  virtual StatusOr<Id> InsertUser(const UserRecord& user) = 0;
+  virtual StatusOr<std::optional<UserRecord>> FindUserByUsername(const std::string& username) = 0;
+  virtual StatusOr<std::optional<domain::User>> GetUser(Id id) = 0;
+  // Users of units under `unit_path_prefix` (all when empty), optionally one role.
+  virtual StatusOr<std::vector<domain::User>> ListUsers(const std::string& unit_path_prefix,
+                                                        std::optional<domain::Role> role) = 0;
+  virtual Status SetPasswordHash(Id user_id, const std::string& hash) = 0;
+
+  virtual Status InsertSession(const SessionRecord& session) = 0;
+  virtual StatusOr<std::optional<SessionRecord>> FindSession(const std::string& token_hash) = 0;
+  virtual Status TouchSession(const std::string& token_hash, UnixSeconds now) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+
+  // Next value of a named counter (reference numbers), starting at 1.
+  virtual StatusOr<long long> NextSequence(const std::string& name) = 0;
+
+  virtual StatusOr<Id> InsertClue(const ClueRecord& clue) = 0;
+  virtual StatusOr<std::optional<ClueRecord>> GetClue(Id id) = 0;
+  virtual Status UpdateClue(const ClueRecord& clue) = 0;  // decision, track, assignment fields
+  virtual StatusOr<ListResult<ClueRecord>> ListClues(const ClueQuery& query) = 0;
+  virtual StatusOr<std::vector<DuplicateHit>> FindDuplicates(const DuplicateProbe& probe) = 0;
+
+  virtual StatusOr<Id> InsertCase(const domain::Case& c) = 0;
+  virtual StatusOr<std::optional<domain::Case>> GetCase(Id id) = 0;
+  virtual Status UpdateCase(const domain::Case& c) = 0;
+  virtual StatusOr<ListResult<domain::Case>> ListCases(const CaseQuery& query) = 0;
+  // True when the case is inside `scope` (same rules as ListCases).
+  virtual StatusOr<bool> CaseInScope(Id case_id, const CaseScope& scope) = 0;
+
+  virtual StatusOr<Id> InsertPerson(const PersonRecord& person) = 0;
+  virtual StatusOr<std::vector<PersonRecord>> ListPersons(Id case_id) = 0;
+  virtual StatusOr<std::optional<PersonRecord>> GetPerson(Id person_id) = 0;
+  virtual Status MarkSuspectsDetained(Id case_id, UnixSeconds at) = 0;
+
+  virtual StatusOr<Id> InsertEvent(const domain::CaseEvent& event) = 0;
+  virtual StatusOr<std::vector<domain::CaseEvent>> ListEvents(Id case_id) = 0;
+
+  virtual Status SetChecklist(Id case_id, const std::string& key, std::optional<UnixSeconds> done_at,
+                              std::optional<Id> done_by) = 0;
+  virtual StatusOr<std::vector<ChecklistState>> ListChecklist(Id case_id) = 0;
+
+  virtual StatusOr<Id> InsertAction(const domain::Action& action) = 0;
+  virtual Status UpdateAction(const domain::Action& action) = 0;
+  virtual StatusOr<std::optional<domain::Action>> GetAction(Id id) = 0;
+  virtual StatusOr<std::vector<domain::Action>> ListActions(Id case_id) = 0;
+  virtual StatusOr<std::vector<domain::Action>> ListOpenActionsOf(Id owner_id, int limit) = 0;
+  virtual StatusOr<std::vector<WorkloadRow>> Workload(const std::string& unit_path_prefix,
+                                                      UnixSeconds now) = 0;
+
+  virtual StatusOr<Id> InsertAssistance(const domain::AssistanceRequest& request) = 0;
+  virtual Status UpdateAssistance(const domain::AssistanceRequest& request) = 0;
+  virtual StatusOr<std::optional<domain::AssistanceRequest>> GetAssistance(Id id) = 0;
+  virtual StatusOr<std::vector<domain::AssistanceRequest>> ListAssistanceForCase(Id case_id) = 0;
+  virtual StatusOr<std::vector<domain::AssistanceRequest>> ListAssistanceTo(Id unit_id,
+                                                                            bool open_only) = 0;
+
+  virtual Status InsertShare(Id case_id, Id unit_id, Id by_user, UnixSeconds at) = 0;
+  virtual StatusOr<std::vector<Id>> ListShares(Id case_id) = 0;
+
+  virtual StatusOr<Id> InsertCampaign(const domain::Campaign& campaign) = 0;
+  virtual StatusOr<std::vector<domain::Campaign>> ListCampaigns() = 0;
+
+  virtual Status AppendAudit(const std::vector<AuditRecord>& records) = 0;
+  virtual StatusOr<std::vector<AuditRecord>> ListAudit(std::optional<Id> object_id,
+                                                       const std::string& object_type,
+                                                       int limit) = 0;
+
+  virtual StatusOr<DashboardFigures> Dashboard(const DashboardQuery& query) = 0;
+};
+
+struct StoreOptions {
+  int read_connections = 4;
+  bool synchronous_full = false;  // NORMAL with WAL by default: durable except on power loss
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs `fn` on a read-only snapshot.
+  virtual Status Read(const std::function<Status(Repo&)>& fn) = 0;
+  // Runs `fn` in one write transaction; commits when it returns OK, rolls back otherwise.
+  virtual Status Write(const std::function<Status(Repo&)>& fn) = 0;
+  // "sqlite" or "postgresql".
+  virtual std::string Kind() const = 0;
+  // Schema version after migrations.
+  virtual int SchemaVersion() const = 0;
+};
+
+// Opens (creating if needed) an SQLite database and applies pending migrations.
+StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                                 const StoreOptions& options = {});
+
+}  // namespace aegis::storage

@@ -1,0 +1,246 @@
+// Application shell: session bootstrap, sign-in gate, header navigation and the route table.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, setUnauthorizedHandler } from './api';
+import { langStore, label, setLang, t } from './i18n';
+import { BoardPage } from './pages/board';
+import { CasePage } from './pages/case';
+import { CaseListPage } from './pages/cases';
+import { ClueDetailPage } from './pages/clue';
+import { ClueListPage } from './pages/clues';
+import { DashboardPage } from './pages/dashboard';
+import { IntakePage } from './pages/intake';
+import { LoginPage } from './pages/login';
+import { WorklistPage } from './pages/worklist';
+import { currentPath, href, navigate, rememberReturn, routeStore, type Route } from './router';
+import { can, loadSession, sessionStore, type Capability, type Session } from './session';
+import { useStore } from './store';
+import { ErrorState, PageHeader, Spinner, Toasts } from './ui';
+import type { MessageKey } from './locales/zh';
+
+setUnauthorizedHandler(() => {
+  if (sessionStore.get()) {
+    rememberReturn(currentPath());
+    sessionStore.set(null);
+  }
+});
+
+interface NavItem {
+  path: string;
+  key: MessageKey;
+  cap?: Capability;
+  match: (r: Route) => boolean;
+}
+
+const navItems: NavItem[] = [
+  { path: '/', key: 'nav.worklist', match: (r) => r.path === '/' },
+  { path: '/intake', key: 'nav.intake', cap: 'intake', match: (r) => r.segments[0] === 'intake' },
+  { path: '/clues', key: 'nav.clues', cap: 'clues', match: (r) => r.segments[0] === 'clues' },
+  { path: '/cases', key: 'nav.cases', cap: 'cases', match: (r) => r.segments[0] === 'cases' },
+  { path: '/board', key: 'nav.board', cap: 'board', match: (r) => r.segments[0] === 'board' },
+  { path: '/dashboard', key: 'nav.dashboard', cap: 'dashboard', match: (r) => r.segments[0] === 'dashboard' },
+];
+
+function LangSwitch() {
+  const l = useStore(langStore);
+  return (
+    <button
+      type="button"
+      class="btn btn-ghost btn-sm lang-switch"
+      data-testid="lang-switch"
+      aria-label={t('lang.switchAria')}
+      lang={l === 'zh' ? 'en' : 'zh-CN'}
+      onClick={() => setLang(l === 'zh' ? 'en' : 'zh')}
+    >
+      <span aria-hidden="true">文/A </span>
+      {t('lang.switch')}
+    </button>
+  );
+}
+
+function Header({ s, route }: { s: Session; route: Route }) {
+  const [busy, setBusy] = useState(false);
+  const signOut = async () => {
+    setBusy(true);
+    try {
+      await api.logout();
+    } catch {
+      /* the session ends locally anyway */
+    }
+    setBusy(false);
+    rememberReturn(null);
+    sessionStore.set(null);
+    navigate('/login', undefined, true);
+  };
+  const items = navItems.filter((n) => !n.cap || can(n.cap));
+  return (
+    <header class="topbar">
+      <div class="topbar-inner">
+        <a class="brand" href="#/" aria-label={`${t('app.short')} · ${t('app.name')}`}>
+          <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" class="brand-mark">
+            <path d="M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5l-8-3Z" fill="currentColor" />
+            <path d="m8.5 12 2.5 2.5 4.5-5" stroke="#fff" stroke-width="1.8" fill="none" stroke-linecap="round" stroke-linejoin="round" />
+          </svg>
+          <span class="brand-text">
+            <strong>{t('app.short')}</strong>
+            <span class="brand-sub">{t('app.name')}</span>
+          </span>
+        </a>
+        <nav aria-label={t('nav.main')} class="mainnav">
+          <ul>
+            {items.map((n) => {
+              const active = n.match(route);
+              return (
+                <li key={n.path}>
+                  <a href={href(n.path)} aria-current={active ? 'page' : undefined} class={active ? 'active' : ''} data-testid={`nav-${n.path.slice(1) || 'worklist'}`}>
+                    {t(n.key)}
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div class="topbar-user">
+          <span class="user-chip" data-testid="current-user" title={t('nav.user')}>
+            <span class="user-name">{s.user.display_name}</span>
+            <span class="user-role">
+              {label('role', s.user.role)} · {langStore.get() === 'en' ? s.user.unit?.name_en || s.user.unit?.name : s.user.unit?.name}
+            </span>
+          </span>
+          <LangSwitch />
+          <button type="button" class="btn btn-ghost btn-sm" onClick={signOut} disabled={busy} data-testid="sign-out">
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function Forbidden() {
+  return (
+    <div>
+      <PageHeader title={t('app.forbidden')} />
+      <a href="#/" class="btn btn-secondary">
+        {t('app.backHome')}
+      </a>
+    </div>
+  );
+}
+
+function NotFound() {
+  return (
+    <div>
+      <PageHeader title={t('app.notFound')} sub={t('app.notFoundHint')} />
+      <a href="#/" class="btn btn-secondary">
+        {t('app.backHome')}
+      </a>
+    </div>
+  );
+}
+
+function idParam(s: string | undefined): number | null {
+  return s && /^\d+$/.test(s) ? Number(s) : null;
+}
+
+function Page({ route }: { route: Route }) {
+  const [a, b] = route.segments;
+  const gate = (cap: Capability, el: preact.JSX.Element) => (can(cap) ? el : <Forbidden />);
+  if (!a) return <WorklistPage />;
+  switch (a) {
+    case 'intake':
+      return b ? <NotFound /> : gate('intake', <IntakePage />);
+    case 'clues': {
+      if (!b) return gate('clues', <ClueListPage query={route.query} />);
+      const id = idParam(b);
+      return id ? <ClueDetailPage key={id} id={id} /> : <NotFound />;
+    }
+    case 'cases': {
+      if (!b) return gate('cases', <CaseListPage query={route.query} />);
+      const id = idParam(b);
+      return id ? gate('cases', <CasePage key={id} id={id} />) : <NotFound />;
+    }
+    case 'board':
+      return gate('board', <BoardPage />);
+    case 'dashboard':
+      return gate('dashboard', <DashboardPage query={route.query} />);
+    default:
+      return <NotFound />;
+  }
+}
+
+export function App() {
+  const s = useStore(sessionStore);
+  const route = useStore(routeStore);
+  useStore(langStore); // re-render everything when the language changes
+  const [bootError, setBootError] = useState<unknown>(null);
+
+  const boot = () => {
+    setBootError(null);
+    loadSession().catch((e) => {
+      if (e instanceof ApiError && e.status === 401) sessionStore.set(null);
+      else setBootError(e);
+    });
+  };
+  useEffect(boot, []);
+
+  // Signed out: always show the sign-in page at #/login.
+  useEffect(() => {
+    if (s === null && route.path !== '/login') {
+      const p = currentPath();
+      if (p !== '/' && !p.startsWith('/login')) rememberReturn(p, true);
+      navigate('/login', undefined, true);
+    }
+    if (s && route.path === '/login') navigate('/', undefined, true);
+  }, [s, route.path]);
+
+  // Move focus to the page heading on navigation (screen readers announce the new page).
+  useEffect(() => {
+    const id = window.setTimeout(() => {
+      const h = document.getElementById('page-title');
+      if (h && !document.querySelector('dialog[open]')) h.focus({ preventScroll: true });
+    }, 0);
+    window.scrollTo(0, 0);
+    return () => window.clearTimeout(id);
+  }, [route.path]);
+
+  if (s === undefined) {
+    return (
+      <div class="boot">
+        {bootError ? <ErrorState error={bootError} onRetry={boot} /> : <Spinner />}
+      </div>
+    );
+  }
+  if (s === null) {
+    return (
+      <>
+        <a class="skip-link" href="#main" onClick={skip}>
+          {t('app.skip')}
+        </a>
+        <main id="main" tabIndex={-1} class="login-main">
+          <LoginPage />
+        </main>
+        <Toasts />
+      </>
+    );
+  }
+  return (
+    <>
+      <a class="skip-link" href="#main" onClick={skip}>
+        {t('app.skip')}
+      </a>
+      <Header s={s} route={route} />
+      <main id="main" tabIndex={-1} class="main">
+        <Page route={route} />
+      </main>
+      <Toasts />
+    </>
+  );
+}
+
+// The skip link must not change the hash (it is the router's).
+function skip(e: Event) {
+  e.preventDefault();
+  const m = document.getElementById('main');
+  m?.focus();
+  m?.scrollIntoView();
+}

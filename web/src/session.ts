@@ -1,0 +1,107 @@
+// The signed-in user and reference data fetched once per session.
+import { api, type Meta, type Unit, type User, type UserRef } from './api';
+import { langStore } from './i18n';
+import { createStore } from './store';
+
+export interface Session {
+  user: User;
+  meta: Meta;
+  units: Unit[];
+}
+
+/** undefined: not known yet (checking), null: signed out. */
+export const sessionStore = createStore<Session | null | undefined>(undefined);
+
+export function session(): Session {
+  const s = sessionStore.get();
+  if (!s) throw new Error('no session');
+  return s;
+}
+
+export async function loadSession(user?: User): Promise<Session> {
+  const u = user ?? (await api.me());
+  const [meta, units] = await Promise.all([api.meta(), api.units()]);
+  const s: Session = { user: u, meta, units: units.items };
+  usersCache = null;
+  sessionStore.set(s);
+  return s;
+}
+
+let usersCache: Promise<UserRef[]> | null = null;
+/** Users of the caller's unit subtree, for owner / officer / team pickers. */
+export function teamUsers(): Promise<UserRef[]> {
+  if (!usersCache) {
+    usersCache = api.users().then(
+      (r) => r.items,
+      (e) => {
+        usersCache = null;
+        throw e;
+      },
+    );
+  }
+  return usersCache;
+}
+
+export function unitById(id: number | null | undefined): Unit | undefined {
+  if (id === null || id === undefined) return undefined;
+  return sessionStore.get()?.units.find((u) => u.id === id);
+}
+
+/** A unit's name in the UI language (the API's *_name members carry the Chinese name only). */
+export function unitLabel(id: number | null | undefined, fallback?: string | null): string {
+  const u = unitById(id);
+  if (!u) return fallback ?? '';
+  return langStore.get() === 'en' ? u.name_en || u.name : u.name || u.name_en;
+}
+
+export type Capability = 'intake' | 'clues' | 'decide' | 'board' | 'cases' | 'editCase' | 'dashboard';
+
+// Mirrors the server's policy (src/services/policy.cc); the server stays the authority.
+const caps: Record<string, Capability[]> = {
+  officer: ['intake', 'clues', 'cases', 'editCase', 'dashboard'],
+  supervisor: ['intake', 'clues', 'decide', 'board', 'cases', 'editCase', 'dashboard'],
+  analyst: ['clues', 'cases', 'dashboard'],
+  forensic: ['cases'],
+  prosecutor: ['cases'],
+  partner: [],
+  administrator: [],
+};
+
+export function can(cap: Capability, role = sessionStore.get()?.user.role): boolean {
+  if (!role) return false;
+  return (caps[role] ?? []).includes(cap);
+}
+
+// ---- Intake preferences: last-used source, track and officer. Never identity or case data.
+export interface IntakePrefs {
+  source?: string;
+  track?: string;
+  assigned_to?: number;
+}
+
+function prefsKey(): string {
+  return `aegis.intake.${sessionStore.get()?.user.id ?? 0}`;
+}
+
+export function loadIntakePrefs(): IntakePrefs {
+  try {
+    const raw = localStorage.getItem(prefsKey());
+    if (!raw) return {};
+    const v = JSON.parse(raw) as IntakePrefs;
+    const out: IntakePrefs = {};
+    if (typeof v.source === 'string') out.source = v.source;
+    if (typeof v.track === 'string') out.track = v.track;
+    if (typeof v.assigned_to === 'number') out.assigned_to = v.assigned_to;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+export function saveIntakePrefs(p: IntakePrefs): void {
+  try {
+    localStorage.setItem(prefsKey(), JSON.stringify({ source: p.source, track: p.track, assigned_to: p.assigned_to }));
+  } catch {
+    /* ignore */
+  }
+}
