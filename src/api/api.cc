@@ -446,10 +446,8 @@ std::vector<Route> BuildRoutes(const std::string& version) {
     return Map<CaseDetailView>(s.AddPerson(ctx.principal, ctx.ids[0], in), RenderCase(), 201);
   });
   add("GET", "cases/{id}/persons/{id}/identity", true, [](Services& s, Context& ctx) {
-    auto r = Map<Identity>(s.RevealIdentity(ctx.principal, ctx.ids[0], ctx.ids[1]),
-                           [](const Identity& i) { return ToJson(i); });
-    r.headers.push_back({"Cache-Control", "no-store"});
-    return r;
+    return Map<Identity>(s.RevealIdentity(ctx.principal, ctx.ids[0], ctx.ids[1]),
+                         [](const Identity& i) { return ToJson(i); });
   });
   add("POST", "cases/{id}/actions", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
@@ -539,6 +537,13 @@ Api::Api(Services& services, std::string version)
     : services_(services), version_(std::move(version)) {}
 
 Response Api::Handle(const Request& req) {
+  Response res = Dispatch(req);
+  // Case data must never sit in a browser or proxy cache.
+  res.headers.push_back({"Cache-Control", "no-store"});
+  return res;
+}
+
+Response Api::Dispatch(const Request& req) {
   static const std::vector<Route> kRoutes = BuildRoutes(version_);
   try {
     if (req.body.size() > kMaxBodyBytes)
@@ -584,8 +589,13 @@ Response Api::Handle(const Request& req) {
       return route.handler(services_, ctx);
     }
     if (path_matched) {
-      Response r = ProblemResponse(Status::NotFound("method not allowed on this route"));
-      r.status = 405;
+      Json problem = {{"type", "https://aegis.invalid/problems/method_not_allowed"},
+                      {"title", "Method not allowed"},
+                      {"status", 405},
+                      {"code", "method_not_allowed"},
+                      {"detail", req.method.substr(0, 16) + " is not allowed on this route"}};
+      Response r = JsonResponse(405, problem);
+      r.content_type = "application/problem+json";
       return r;
     }
     return ProblemResponse(Status::NotFound("no such API route"));

@@ -36,6 +36,7 @@ class Api {
   Response Handle(const Request& request);
 
  private:
+  Response Dispatch(const Request& request);
   services::Services& services_;
   std::string version_;
 };

@@ -12,6 +12,17 @@ namespace {
 Json OptTime(const std::optional<UnixSeconds>& t) {
   return t ? Json(FormatIso8601(*t)) : Json(nullptr);
 }
+// The first `max_chars` code points of `s` (list views show a preview, never a broken character).
+std::string Utf8Prefix(const std::string& s, size_t max_chars) {
+  size_t i = 0, n = 0;
+  while (i < s.size() && n < max_chars) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    i += c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    ++n;
+  }
+  return s.substr(0, std::min(i, s.size()));
+}
+
 template <typename T>
 Json Opt(const std::optional<T>& v) {
   return v ? Json(*v) : Json(nullptr);
@@ -305,7 +316,7 @@ Json ToJson(const ClueView& v, bool full) {
             {"review_deadline", FormatIso8601(c.review_deadline)},
             {"deadline_state", ToString(v.deadline_state)},
             {"victim_pseudonym", c.victim_pseudonym},
-            {"summary", full ? c.summary : c.summary.substr(0, 600)},
+            {"summary", full ? c.summary : Utf8Prefix(c.summary, 200)},
             {"case_id", Opt(c.case_id)},
             {"assigned_to", Opt(c.assigned_to)},
             {"assigned_to_name", v.assigned_to_name}};

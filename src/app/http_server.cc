@@ -101,7 +101,6 @@ Status RunServer(api::Api& api, const ServerOptions& options) {
       auto resp = req->create_response(restinio::http_status_line_t{
           restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)}, ""});
       resp.append_header(restinio::http_field::content_type, out.content_type);
-      resp.append_header("Cache-Control", "no-store");
       SecurityHeaders(resp);
       for (auto& [k, v] : out.headers) resp.append_header(k, v);
       resp.set_body(std::move(out.body));

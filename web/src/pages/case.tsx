@@ -145,6 +145,26 @@ function CaseHeader({ c }: { c: Case }) {
 
 // ------------------------------------------------------------------ stage transitions
 
+/**
+ * Why a transition is not available, in the UI language: derived from the lifecycle rules in /meta
+ * and the case, falling back to the server's own text.
+ */
+function whyNot(c: Case, ns: Case['next_stages'][number]): string {
+  const s = session();
+  const rule = s.meta.transitions?.find((x) => x.from === c.stage && x.to === ns.to);
+  if (rule) {
+    if (!rule.allowed_roles.includes(s.user.role)) {
+      return t('stage.whyRole', { roles: rule.allowed_roles.map((r) => label('role', r)).join(lang() === 'zh' ? '、' : ', ') });
+    }
+    if (rule.requires_suspect && !c.persons.some((p) => p.role === 'suspect')) return t('stage.whySuspect');
+    if (rule.requires_prosecution_checklist) {
+      const missing = c.checklist.filter((i) => i.required_for_prosecution && !i.done_at);
+      if (missing.length) return t('stage.whyChecklist', { items: missing.map((i) => loc(i.label, i.label_en)).join(lang() === 'zh' ? '、' : ', ') });
+    }
+  }
+  return ns.reason ?? '';
+}
+
 function StagePanel({ c, onUpdate }: { c: Case; onUpdate: Update }) {
   const s = session();
   const [target, setTarget] = useState<Case['next_stages'][number] | null>(null);
@@ -194,23 +214,24 @@ function StagePanel({ c, onUpdate }: { c: Case; onUpdate: Update }) {
         <ul class="transitions" data-testid="transitions">
           {c.next_stages.map((ns) => {
             const rid = `ns-why-${ns.to}`;
+            const why = ns.allowed ? '' : whyNot(c, ns);
             return (
               <li key={ns.to}>
                 <button
                   type="button"
                   class={`btn ${ns.allowed ? 'btn-secondary' : 'btn-disabled'} btn-block`}
                   disabled={!ns.allowed}
-                  aria-describedby={!ns.allowed && ns.reason ? rid : undefined}
-                  title={!ns.allowed && ns.reason ? ns.reason : undefined}
+                  aria-describedby={why ? rid : undefined}
+                  title={why || undefined}
                   onClick={() => open(ns)}
                   data-testid={`transition-${ns.to}`}
                   data-allowed={ns.allowed ? 'true' : 'false'}
                 >
                   → {t('stage.moveTo', { s: label('stage', ns.to) })}
                 </button>
-                {!ns.allowed && ns.reason && (
-                  <p class="small muted why" id={rid}>
-                    {t('stage.notAllowed', { r: ns.reason })}
+                {why && (
+                  <p class="small muted why" id={rid} data-testid={`why-${ns.to}`}>
+                    {t('stage.notAllowed', { r: why })}
                   </p>
                 )}
               </li>
@@ -386,7 +407,7 @@ function AddPersonForm({ c, onUpdate, onClose }: { c: Case; onUpdate: Update; on
   );
 }
 
-function PersonsPanel({ c, onUpdate }: { c: Case; onUpdate: Update }) {
+function PersonsPanel({ c, onUpdate, reload }: { c: Case; onUpdate: Update; reload: () => void }) {
   const [revealed, setRevealed] = useState<{ person: Person; identity: Identity } | null>(null);
   const [loadingId, setLoadingId] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -397,6 +418,7 @@ function PersonsPanel({ c, onUpdate }: { c: Case; onUpdate: Update }) {
     try {
       const identity = await api.revealIdentity(c.id, p.id);
       setRevealed({ person: p, identity });
+      reload(); // the audited access appears on the timeline
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -1259,7 +1281,7 @@ export function CasePage({ id }: { id: number }) {
               </p>
             )}
           </Section>
-          <PersonsPanel c={data} onUpdate={update} />
+          <PersonsPanel c={data} onUpdate={update} reload={c.reload} />
           <ChecklistPanel c={data} onUpdate={update} />
           <ActionsPanel c={data} onUpdate={update} users={users} />
           <TimelinePanel c={data} users={users} />

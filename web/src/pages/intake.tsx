@@ -537,8 +537,8 @@ export function IntakePage() {
 
         <aside class="intake-side">
           <div class="card side-card" ref={dupPanel} tabIndex={-1} data-testid="dup-panel" aria-labelledby="dup-h">
-            <h2 id="dup-h" class="visually-hidden">
-              {t('clue.possibleDuplicates')}
+            <h2 id="dup-h" class="side-title">
+              {t('intake.dupCheck')}
             </h2>
             <div class="dup-status" aria-live="polite" data-testid="dup-status" data-state={dupState} data-count={dups.length}>
               {dupState === 'checking' && (
@@ -546,6 +546,7 @@ export function IntakePage() {
                   <Spinner label={t('intake.checking')} /> {t('intake.checking')}
                 </span>
               )}
+              {dupState === 'done' && dups.length > 0 && <span class="muted">{t('intake.dupChecked')}</span>}
               {dupState === 'done' && dups.length === 0 && (
                 <span class="ok-text">
                   <span aria-hidden="true">✓ </span>
@@ -553,7 +554,7 @@ export function IntakePage() {
                 </span>
               )}
               {dupState === 'error' && <span class="muted">{t('intake.dupFailed')}</span>}
-              {dupState === 'idle' && <span class="muted">{t('clue.possibleDuplicates')}</span>}
+              {dupState === 'idle' && <span class="muted">{t('intake.dupIdle')}</span>}
             </div>
             {dups.length > 0 && (
               <div class="dup-box" data-testid="dup-warning">

@@ -1,0 +1,58 @@
+# Aegis: `make run` (build, demo data, serve on http://127.0.0.1:8080) and `make test`.
+SHELL := /bin/bash
+BUILD_DIR ?= build
+DB ?= data/aegis.db
+PORT ?= 8080
+JOBS ?= $(shell nproc)
+AEGIS := $(BUILD_DIR)/src/app/aegis
+
+.PHONY: all deps build cpp web run test unit-test api-test crash-test browser-test bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+cpp: $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+web:
+	cd web && npm run build --silent
+
+build: deps cpp web
+
+run: build
+	@if [ ! -f $(DB) ]; then $(AEGIS) demo --db $(DB); fi
+	@echo
+	@echo "  Aegis is starting on http://127.0.0.1:$(PORT)/"
+	@echo "  Sign in as 'officer' or 'supervisor' (also: analyst, prosecutor, admin)"
+	@echo "  with the demo password: Aegis-demo-2026!"
+	@echo "  (data: $(DB); delete it to regenerate the demo data; Ctrl-C stops the server)"
+	@echo
+	$(AEGIS) serve --db $(DB) --port $(PORT) --web web/dist
+
+# Everything that proves Aegis works: unit, storage, service and API tests (ctest), the HTTP
+# loopback and crash-safety tests, and the browser tests with screenshots.
+test: build unit-test api-test crash-test browser-test
+	@echo "make test: all suites passed"
+
+unit-test: cpp
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+api-test: cpp
+	python3 tests/api/loopback_test.py --aegis $(AEGIS)
+
+crash-test: cpp
+	python3 tests/crash/crash_test.py --aegis $(AEGIS)
+
+browser-test: cpp web
+	tests/browser/run.sh $(AEGIS)
+
+bench: build
+	scripts/bench.sh $(AEGIS)
+
+clean:
+	rm -rf $(BUILD_DIR) web/dist
