@@ -1,7 +1,8 @@
 // Shared building blocks: async loading, states (loading / empty / error), badges, form fields,
 // dialogs, pagination and toasts. Styling lives in styles.css.
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { SelectHTMLAttributes } from 'preact';
 import { ApiError } from './api';
 import { colon, fmtDateTime, fmtRelative, has, label, t } from './i18n';
 import { createStore, useStore } from './store';
@@ -364,6 +365,19 @@ export function Options({ values, group, placeholder }: { values: string[]; grou
   );
 }
 
+
+/**
+ * A controlled <select> that keeps the shown option in step with `value` even when its options
+ * change after the value was set (options loaded later, or the selected option removed).
+ */
+export function Select(props: SelectHTMLAttributes<HTMLSelectElement> & { value: string }) {
+  const ref = useRef<HTMLSelectElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && el.value !== props.value) el.value = props.value;
+  });
+  return <select ref={ref} {...props} />;
+}
 
 // ---------------------------------------------------------------- dialog
 

@@ -25,8 +25,7 @@ import {
   StageBadge,
   toast,
   useAsync,
-  useTitle,
-} from '../ui';
+  useTitle, Select} from '../ui';
 import { checkPhone, checkResidentId, endOfLocalDay, isoToLocalDate, parseIntStrict, validDate } from '../validate';
 
 type Update = (c: Case) => void;
@@ -259,14 +258,14 @@ function StagePanel({ c, onUpdate }: { c: Case; onUpdate: Update }) {
             {target.requires_procuratorate && (
               <Field id="tr-proc" label={t('stage.procuratorate')} required error={errs.proc}>
                 {(a) => (
-                  <select {...a} value={proc} onChange={(e) => setProc(e.currentTarget.value)}>
+                  <Select {...a} value={proc} onChange={(e) => setProc(e.currentTarget.value)}>
                     <option value="">{t('common.select')}</option>
                     {procs.map((u) => (
                       <option key={u.id} value={String(u.id)}>
                         {loc(u.name, u.name_en)}
                       </option>
                     ))}
-                  </select>
+                  </Select>
                 )}
               </Field>
             )}
@@ -360,16 +359,16 @@ function AddPersonForm({ c, onUpdate, onClose }: { c: Case; onUpdate: Update; on
         <div class="form-grid">
           <Field id="p-role" label={t('persons.role')} required error={errs.role}>
             {(a) => (
-              <select {...a} value={role} onChange={(e) => setRole(e.currentTarget.value)}>
+              <Select {...a} value={role} onChange={(e) => setRole(e.currentTarget.value)}>
                 <Options values={s.meta.person_roles} group="personRole" />
-              </select>
+              </Select>
             )}
           </Field>
           <Field id="p-sex" label={t('persons.sex')}>
             {(a) => (
-              <select {...a} value={sex} onChange={(e) => setSex(e.currentTarget.value)}>
+              <Select {...a} value={sex} onChange={(e) => setSex(e.currentTarget.value)}>
                 <Options values={s.meta.sexes} group="sex" />
-              </select>
+              </Select>
             )}
           </Field>
           <Field id="p-age" label={t('persons.age')} error={errs.age}>
@@ -377,9 +376,9 @@ function AddPersonForm({ c, onUpdate, onClose }: { c: Case; onUpdate: Update; on
           </Field>
           <Field id="p-duty" label={t('persons.duty')}>
             {(a) => (
-              <select {...a} value={duty} onChange={(e) => setDuty(e.currentTarget.value)}>
+              <Select {...a} value={duty} onChange={(e) => setDuty(e.currentTarget.value)}>
                 <Options values={s.meta.duty_of_care} group="duty" />
-              </select>
+              </Select>
             )}
           </Field>
           <Field id="p-notes" class="span-2" label={t('persons.notes')}>
@@ -712,16 +711,16 @@ function ActionDialog({ c, action, users, onUpdate, onClose }: { c: Case; action
         {!isNew && (
           <Field id="a-status" label={t('actions.status')}>
             {(a) => (
-              <select {...a} value={status} onChange={(e) => setStatus(e.currentTarget.value)} data-testid="action-status">
+              <Select {...a} value={status} onChange={(e) => setStatus(e.currentTarget.value)} data-testid="action-status">
                 <Options values={statuses} group="actionStatus" />
-              </select>
+              </Select>
             )}
           </Field>
         )}
         <div class="form-grid">
           <Field id="a-owner" label={t('actions.owner')}>
             {(a) => (
-              <select {...a} value={owner} onChange={(e) => setOwner(e.currentTarget.value)} disabled={users === null}>
+              <Select {...a} value={owner} onChange={(e) => setOwner(e.currentTarget.value)} disabled={users === null}>
                 <option value="">{t('common.unassigned')}</option>
                 {action?.owner_id && users && !users.some((u) => u.id === action.owner_id) && <option value={String(action.owner_id)}>{action.owner_name ?? action.owner_id}</option>}
                 {(users ?? []).map((u) => (
@@ -729,7 +728,7 @@ function ActionDialog({ c, action, users, onUpdate, onClose }: { c: Case; action
                     {u.display_name} · {label('role', u.role)}
                   </option>
                 ))}
-              </select>
+              </Select>
             )}
           </Field>
           <Field id="a-due" label={t('actions.due')} error={errs.due}>
@@ -848,7 +847,7 @@ function TeamPanel({ c, onUpdate, users }: { c: Case; onUpdate: Update; users: U
           return (
             <Field key={r} id={`team-${r}`} label={t(`team.${r}`)}>
               {(a) => (
-                <select {...a} value={v[r]} disabled={!editable || users === null} onChange={(e) => {
+                <Select {...a} value={v[r]} disabled={!editable || users === null} onChange={(e) => {
                   const val = e.currentTarget.value;
                   setV((x) => ({ ...x, [r]: val }));
                 }}>
@@ -859,7 +858,7 @@ function TeamPanel({ c, onUpdate, users }: { c: Case; onUpdate: Update; users: U
                       {u.display_name} · {label('role', u.role)}
                     </option>
                   ))}
-                </select>
+                </Select>
               )}
             </Field>
           );
@@ -1017,14 +1016,14 @@ function AssistancePanel({ c, onUpdate, reload }: { c: Case; onUpdate: Update; r
           <form id="assist-form" onSubmit={submit} noValidate>
             <Field id="as-unit" label={t('assist.to')} required error={errs.unit}>
               {(a) => (
-                <select {...a} value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
+                <Select {...a} value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
                   <option value="">{t('common.select')}</option>
                   {units.map((u) => (
                     <option key={u.id} value={String(u.id)}>
                       {loc(u.name, u.name_en)}
                     </option>
                   ))}
-                </select>
+                </Select>
               )}
             </Field>
             <Field id="as-req" label={t('assist.request')} required error={errs.req}>
@@ -1082,14 +1081,14 @@ function SharesPanel({ c, onUpdate }: { c: Case; onUpdate: Update }) {
           <Field id="share-unit" label={t('share.unit')} error={err}>
             {(a) => (
               <div class="input-row">
-                <select {...a} value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
+                <Select {...a} value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
                   <option value="">{t('common.select')}</option>
                   {units.map((u) => (
                     <option key={u.id} value={String(u.id)}>
                       {loc(u.name, u.name_en)}
                     </option>
                   ))}
-                </select>
+                </Select>
                 <button type="submit" class="btn btn-secondary" disabled={m.busy}>
                   {t('share.add')}
                 </button>
@@ -1129,9 +1128,10 @@ function EventDetail({ c, e, names }: { c: Case; e: CaseEvent; names: Names }) {
   const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
 
   if (str(d.from) && str(d.to)) {
+    const group = e.kind === 'action_updated' ? 'actionStatus' : e.kind === 'clue_track' ? 'track' : 'stage';
     parts.push(
       <span key="ft">
-        {label('stage', d.from as string)} → {label('stage', d.to as string)}
+        {label(group, d.from as string)} → {label(group, d.to as string)}
       </span>,
     );
   }

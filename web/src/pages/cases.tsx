@@ -4,7 +4,7 @@ import { loc, t } from '../i18n';
 import { navigate } from '../router';
 import { session, unitById } from '../session';
 import { CaseTable } from '../tables';
-import { Check, Empty, ErrorState, Options, PageHeader, Pagination, Section, Skeleton, useAsync, useTitle } from '../ui';
+import { Check, Empty, ErrorState, Options, PageHeader, Pagination, Section, Skeleton, useAsync, useTitle, Select} from '../ui';
 
 const PAGE = 25;
 const SORTS = ['filed_at', 'priority', 'updated_at', 'stage_deadline', 'reference'] as const;
@@ -75,25 +75,25 @@ export function CaseListPage({ query }: { query: URLSearchParams }) {
       >
         <label class="filter">
           <span>{t('case.stage')}</span>
-          <select value={stage} onChange={(e) => go({ stage: e.currentTarget.value })} data-testid="filter-stage">
+          <Select value={stage} onChange={(e) => go({ stage: e.currentTarget.value })} data-testid="filter-stage">
             <Options values={s.meta.case_stages} group="stage" placeholder={t('common.all')} />
-          </select>
+          </Select>
         </label>
         <label class="filter">
           <span>{t('case.major')}</span>
-          <select value={major} onChange={(e) => go({ major: e.currentTarget.value })} data-testid="filter-major">
+          <Select value={major} onChange={(e) => go({ major: e.currentTarget.value })} data-testid="filter-major">
             <option value="">{t('filter.any')}</option>
             <option value="true">{t('filter.yes')}</option>
             <option value="false">{t('filter.no')}</option>
-          </select>
+          </Select>
         </label>
         <label class="filter">
           <span>{t('case.historic')}</span>
-          <select value={historic} onChange={(e) => go({ historic: e.currentTarget.value })}>
+          <Select value={historic} onChange={(e) => go({ historic: e.currentTarget.value })}>
             <option value="">{t('filter.any')}</option>
             <option value="true">{t('filter.yes')}</option>
             <option value="false">{t('filter.no')}</option>
-          </select>
+          </Select>
         </label>
         <div class="filter filter-check">
           <Check id="filter-overdue" checked={overdue} onChange={(v) => go({ overdue: v || undefined })}>
@@ -102,20 +102,20 @@ export function CaseListPage({ query }: { query: URLSearchParams }) {
         </div>
         <label class="filter">
           <span>{t('common.sortBy')}</span>
-          <select value={sort} onChange={(e) => go({ sort: e.currentTarget.value })} data-testid="sort">
+          <Select value={sort} onChange={(e) => go({ sort: e.currentTarget.value })} data-testid="sort">
             {SORTS.map((k) => (
               <option key={k} value={k}>
                 {t(`case.sort.${k}`)}
               </option>
             ))}
-          </select>
+          </Select>
         </label>
         <label class="filter">
           <span>{t('common.order')}</span>
-          <select value={order} onChange={(e) => go({ order: e.currentTarget.value })}>
+          <Select value={order} onChange={(e) => go({ order: e.currentTarget.value })}>
             <option value="desc">{t('common.desc')}</option>
             <option value="asc">{t('common.asc')}</option>
-          </select>
+          </Select>
         </label>
         <label class="filter filter-grow">
           <span>{t('common.search')}</span>

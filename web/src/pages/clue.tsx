@@ -4,7 +4,7 @@ import { FactsList } from '../facts';
 import { fmtDateTime, label, loc, t } from '../i18n';
 import { href, navigate } from '../router';
 import { can, session, unitById, unitLabel } from '../session';
-import { Alert, Badge, DeadlineBadge, DL, errorMessage, ErrorState, Field, PageHeader, Section, Skeleton, toast, useAsync, useTitle } from '../ui';
+import { Alert, Badge, DeadlineBadge, DL, errorMessage, ErrorState, Field, PageHeader, Section, Skeleton, toast, useAsync, useTitle, Select} from '../ui';
 
 type Decision = 'file' | 'decline' | 'transfer';
 
@@ -79,14 +79,14 @@ function DecisionPanel({ clue, onDone }: { clue: Clue; onDone: (c: Clue) => void
         {kind === 'transfer' && (
           <Field id="d-unit" label={t('decision.toUnit')} required error={errors.to_unit_id}>
             {(a) => (
-              <select {...a} value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
+              <Select {...a} value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>
                 <option value="">{t('common.select')}</option>
                 {units.map((u) => (
                   <option key={u.id} value={String(u.id)}>
                     {loc(u.name, u.name_en)}
                   </option>
                 ))}
-              </select>
+              </Select>
             )}
           </Field>
         )}
@@ -136,14 +136,14 @@ function TrackPanel({ clue, onDone }: { clue: Clue; onDone: (c: Clue) => void })
       <form onSubmit={submit} noValidate class="stack">
         <Field id="tr-track" label={t('clue.track')}>
           {(a) => (
-            <select {...a} value={track} onChange={(e) => setTrack(e.currentTarget.value)}>
+            <Select {...a} value={track} onChange={(e) => setTrack(e.currentTarget.value)}>
               {s.meta.review_tracks.map((tr) => (
                 <option key={tr.track} value={tr.track} disabled={tr.requires_approval && !isSupervisor}>
                   {t('intake.trackDays', { label: label('track', tr.track), days: tr.days })}
                   {tr.requires_approval ? ` · ${t('intake.trackApproval')}` : ''}
                 </option>
               ))}
-            </select>
+            </Select>
           )}
         </Field>
         <Field id="tr-reason" label={t('track.reason')} required error={error}>

@@ -3,7 +3,7 @@ import { api } from '../api';
 import { t } from '../i18n';
 import { navigate } from '../router';
 import { ClueTable } from '../tables';
-import { Empty, ErrorState, Options, PageHeader, Pagination, Section, Skeleton, useAsync, useTitle } from '../ui';
+import { Empty, ErrorState, Options, PageHeader, Pagination, Section, Skeleton, useAsync, useTitle, Select} from '../ui';
 
 const STATUSES = ['pending_review', 'filed', 'declined', 'transferred'];
 // The server filters on open-clock states only.
@@ -44,35 +44,35 @@ export function ClueListPage({ query }: { query: URLSearchParams }) {
       >
         <label class="filter">
           <span>{t('clue.status')}</span>
-          <select value={status} onChange={(e) => go({ status: e.currentTarget.value })}>
+          <Select value={status} onChange={(e) => go({ status: e.currentTarget.value })}>
             <Options values={STATUSES} group="clueStatus" placeholder={t('common.all')} />
-          </select>
+          </Select>
         </label>
         <label class="filter">
           <span>{t('clue.track')}</span>
-          <select value={track} onChange={(e) => go({ track: e.currentTarget.value })}>
+          <Select value={track} onChange={(e) => go({ track: e.currentTarget.value })}>
             <Options values={['standard', 'verification', 'major_complex']} group="track" placeholder={t('common.all')} />
-          </select>
+          </Select>
         </label>
         <label class="filter">
           <span>{t('clue.deadlineState')}</span>
-          <select value={deadline} onChange={(e) => go({ deadline_state: e.currentTarget.value })}>
+          <Select value={deadline} onChange={(e) => go({ deadline_state: e.currentTarget.value })}>
             <Options values={DEADLINES} group="deadline" placeholder={t('common.all')} />
-          </select>
+          </Select>
         </label>
         <label class="filter">
           <span>{t('common.sortBy')}</span>
-          <select value={sort} onChange={(e) => go({ sort: e.currentTarget.value })}>
+          <Select value={sort} onChange={(e) => go({ sort: e.currentTarget.value })}>
             <option value="received_at">{t('clue.sort.received_at')}</option>
             <option value="review_deadline">{t('clue.sort.review_deadline')}</option>
-          </select>
+          </Select>
         </label>
         <label class="filter">
           <span>{t('common.order')}</span>
-          <select value={order} onChange={(e) => go({ order: e.currentTarget.value })}>
+          <Select value={order} onChange={(e) => go({ order: e.currentTarget.value })}>
             <option value="desc">{t('common.desc')}</option>
             <option value="asc">{t('common.asc')}</option>
-          </select>
+          </Select>
         </label>
         <label class="filter filter-grow">
           <span>{t('common.search')}</span>

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Dashboard, type Totals } from '../api';
 import { fmtDate, fmtMonth, fmtNumber, lang, loc, t } from '../i18n';
 import { href, navigate } from '../router';
-import { Empty, ErrorState, PageHeader, Section, Skeleton, StatCard, useAsync, useTitle } from '../ui';
+import { Empty, ErrorState, PageHeader, Section, Skeleton, StatCard, useAsync, useTitle, Select} from '../ui';
 
 const TOTAL_KEYS: (keyof Totals)[] = [
   'clues_received',
@@ -181,14 +181,14 @@ export function DashboardPage({ query }: { query: URLSearchParams }) {
       >
         <label class="filter inline">
           <span>{t('dash.campaign')}</span>
-          <select value={cid ? String(cid) : ''} onChange={(e) => navigate('/dashboard', { campaign_id: e.currentTarget.value || undefined }, true)} data-testid="campaign-select" disabled={!campaigns.data}>
+          <Select value={cid ? String(cid) : ''} onChange={(e) => navigate('/dashboard', { campaign_id: e.currentTarget.value || undefined }, true)} data-testid="campaign-select" disabled={!campaigns.data}>
             <option value="">{t('dash.allTime')}</option>
             {(campaigns.data?.items ?? []).map((c) => (
               <option key={c.id} value={String(c.id)}>
                 {loc(c.name, c.name_en)}
               </option>
             ))}
-          </select>
+          </Select>
         </label>
       </PageHeader>
       {dash.error !== undefined && <ErrorState error={dash.error} onRetry={dash.reload} />}

@@ -4,7 +4,7 @@ import { ApiError, api, type ClueInput, type DuplicateRef, type UserRef } from '
 import { label, loc, t } from '../i18n';
 import { href, navigate } from '../router';
 import { loadIntakePrefs, saveIntakePrefs, session, teamUsers } from '../session';
-import { Alert, Check, errorMessage, Field, Options, PageHeader, Spinner, toast, useTitle } from '../ui';
+import { Alert, Check, errorMessage, Field, Options, PageHeader, Spinner, toast, useTitle, Select} from '../ui';
 import { checkPhone, checkResidentId, fromLocalInput, parseIntStrict, parseNum, toLocalInput, validDate } from '../validate';
 
 interface Form {
@@ -385,9 +385,9 @@ export function IntakePage() {
             <div class="form-grid">
               <Field id="f-source" label={t('clue.source')} required error={err('source')}>
                 {(a) => (
-                  <select {...a} value={form.source} onChange={(e) => set('source', e.currentTarget.value)} data-testid="f-source">
+                  <Select {...a} value={form.source} onChange={(e) => set('source', e.currentTarget.value)} data-testid="f-source">
                     <Options values={s.meta.clue_sources} group="source" placeholder={t('common.select')} />
-                  </select>
+                  </Select>
                 )}
               </Field>
               <Field id="f-received_at" label={t('clue.receivedAt')} required error={err('received_at')}>
@@ -405,19 +405,19 @@ export function IntakePage() {
               </Field>
               <Field id="f-track" label={t('clue.track')} required error={err('track')} hint={trackMeta ? loc(trackMeta.basis, trackMeta.basis_en) : undefined}>
                 {(a) => (
-                  <select {...a} value={form.track} onChange={(e) => set('track', e.currentTarget.value)}>
+                  <Select {...a} value={form.track} onChange={(e) => set('track', e.currentTarget.value)}>
                     {s.meta.review_tracks.map((tr) => (
                       <option key={tr.track} value={tr.track} disabled={tr.requires_approval && !isSupervisor}>
                         {t('intake.trackDays', { label: label('track', tr.track), days: tr.days })}
                         {tr.requires_approval ? ` · ${t('intake.trackApproval')}` : ''}
                       </option>
                     ))}
-                  </select>
+                  </Select>
                 )}
               </Field>
               <Field id="f-assigned_to" label={t('clue.assignedTo')} error={err('assigned_to')}>
                 {(a) => (
-                  <select {...a} value={form.assigned_to} onChange={(e) => set('assigned_to', e.currentTarget.value)} disabled={officers === null}>
+                  <Select {...a} value={form.assigned_to} onChange={(e) => set('assigned_to', e.currentTarget.value)} disabled={officers === null}>
                     <option value="">{t('common.unassigned')}</option>
                     {form.assigned_to && officers !== null && !officers.some((o) => String(o.id) === form.assigned_to) && String(s.user.id) === form.assigned_to && (
                       <option value={String(s.user.id)}>{`${s.user.display_name}${t('intake.assignSelf')}`}</option>
@@ -428,7 +428,7 @@ export function IntakePage() {
                         {o.id === s.user.id ? t('intake.assignSelf') : ''} · {label('role', o.role)}
                       </option>
                     ))}
-                  </select>
+                  </Select>
                 )}
               </Field>
             </div>
@@ -462,9 +462,9 @@ export function IntakePage() {
               </div>
               <Field id="f-duty_of_care" label={t('intake.dutyOfCare')} hint={t('intake.dutyOfCareHint')} error={err('facts.duty_of_care')}>
                 {(a) => (
-                  <select {...a} value={form.duty_of_care} onChange={(e) => set('duty_of_care', e.currentTarget.value)}>
+                  <Select {...a} value={form.duty_of_care} onChange={(e) => set('duty_of_care', e.currentTarget.value)}>
                     <Options values={s.meta.duty_of_care} group="duty" />
-                  </select>
+                  </Select>
                 )}
               </Field>
               <fieldset class="checks">
@@ -490,9 +490,9 @@ export function IntakePage() {
             <div class="form-grid">
               <Field id="f-victim_sex" label={t('intake.victimSex')} error={err('victim.sex')}>
                 {(a) => (
-                  <select {...a} value={form.victim_sex} onChange={(e) => set('victim_sex', e.currentTarget.value)}>
+                  <Select {...a} value={form.victim_sex} onChange={(e) => set('victim_sex', e.currentTarget.value)}>
                     <Options values={s.meta.sexes} group="sex" />
-                  </select>
+                  </Select>
                 )}
               </Field>
               <Field id="f-victim_age" label={t('intake.victimAge')} error={err('victim.age')}>

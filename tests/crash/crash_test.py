@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Crash safety: kill -9 the server while clients write, restart, and check that every write the
+server acknowledged is there, that each is whole (its audit record committed with it), and that
+the database passes SQLite's integrity check. Python's standard library only."""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+PASSWORD = "Aegis-demo-2026!"
+ROUNDS = 3
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def call(port, method, path, body=None, token=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    return r.status, (json.loads(data) if data else None)
+
+
+def start(aegis, db, port, log):
+    p = subprocess.Popen([aegis, "serve", "--db", db, "--port", str(port)], stdout=log, stderr=log)
+    for _ in range(200):
+        try:
+            if call(port, "GET", "/api/v1/health")[0] == 200:
+                return p
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("server did not start")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--aegis", required=True)
+    aegis = os.path.realpath(ap.parse_args().aegis)
+    work = tempfile.mkdtemp(prefix="aegis-crash-")
+    db = os.path.join(work, "crash.db")
+    log = open(os.path.join(work, "serve.log"), "w")
+    acknowledged = {}  # summary -> clue id
+    failures = []
+    server = None
+    try:
+        subprocess.run([aegis, "demo", "--db", db, "--cases", "50", "--seed", "3"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        counter = 0
+        for round_no in range(ROUNDS):
+            port = free_port()
+            server = start(aegis, db, port, log)
+            token = call(port, "POST", "/api/v1/auth/login",
+                         {"username": "officer", "password": PASSWORD})[1]["token"]
+            stop = threading.Event()
+            lock = threading.Lock()
+
+            def writer():
+                nonlocal counter
+                while not stop.is_set():
+                    with lock:
+                        counter += 1
+                        n = counter
+                    summary = f"crash-test write {n}"
+                    try:
+                        status, body = call(port, "POST", "/api/v1/clues",
+                                            {"source": "walk_in", "summary": summary,
+                                             "confirm_not_duplicate": True}, token=token)
+                    except (OSError, http.client.HTTPException):
+                        continue  # the server died mid-request: not acknowledged
+                    if status == 201:
+                        with lock:
+                            acknowledged[summary] = body["id"]
+
+            threads = [threading.Thread(target=writer) for _ in range(4)]
+            for t in threads:
+                t.start()
+            time.sleep(1.0 + 0.3 * round_no)
+            server.send_signal(signal.SIGKILL)  # no shutdown, no flush: a crash
+            server.wait()
+            stop.set()
+            for t in threads:
+                t.join()
+            print(f"round {round_no + 1}: killed the server with {len(acknowledged)} writes acknowledged so far")
+
+        # Restart once more: the store must open, recover the WAL and serve.
+        port = free_port()
+        server = start(aegis, db, port, log)
+        token = call(port, "POST", "/api/v1/auth/login",
+                     {"username": "supervisor", "password": PASSWORD})[1]["token"]
+        status, listing = call(port, "GET", "/api/v1/clues?q=crash-test&limit=1", token=token)
+        if status != 200:
+            failures.append(f"server after recovery answered {status}")
+        server.terminate()
+        server.wait(timeout=10)
+
+        con = sqlite3.connect(db)
+        integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
+        if integrity != "ok":
+            failures.append(f"integrity_check: {integrity}")
+        stored = dict(con.execute("SELECT summary, id FROM clues WHERE summary LIKE 'crash-test write %'"))
+        audited = {row[0] for row in con.execute(
+            "SELECT object_id FROM audit_log WHERE action = 'clue.create' AND object_type = 'clue'")}
+        con.close()
+        lost = [s for s in acknowledged if s not in stored]
+        if lost:
+            failures.append(f"{len(lost)} acknowledged writes lost, e.g. {lost[:3]}")
+        torn = [s for s, i in stored.items() if i not in audited]
+        if torn:
+            failures.append(f"{len(torn)} clues without their audit record (torn writes)")
+        if len(acknowledged) < 20:
+            failures.append(f"only {len(acknowledged)} writes acknowledged: the test did not exercise much")
+        print(f"acknowledged {len(acknowledged)}, stored {len(stored)} (the rest were in flight)")
+    finally:
+        if server and server.poll() is None:
+            server.kill()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+    checks = ["no_acknowledged_write_lost", "integrity", "writes_whole", "recovers_and_serves"]
+    failed = len(failures)
+    for f in failures:
+        print("FAIL", f)
+    print(f"{len(checks) - min(failed, len(checks))} passed, {failed} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
