@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "api/api.h"
+#include "api/case_import.h"
 #include "app/http_server.h"
 #include "services/demo_data.h"
 #include "services/services.h"
@@ -74,6 +75,11 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 10000000));
   demo->add_option("--seed", demo_opt.seed, "random seed")->capture_default_str();
   demo->add_option("--incidents", incidents, "public incident CSV that seeds places and times")->capture_default_str();
+
+  auto* import = app.add_subcommand("import", "bulk-import case records (JSON lines) into the database");
+  add_db(import);
+  std::string import_file;
+  import->add_option("--cases", import_file, "file with one JSON case record per line")->required();
 
   auto* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
   add_db(migrate);
@@ -146,6 +152,25 @@ int main(int argc, char** argv) {
   }
 
   services::Services svc(*store, std::move(vault).value());
+
+  if (import->parsed()) {
+    std::ifstream in(import_file, std::ios::binary);
+    if (!in) return Fail(Status::InvalidArgument("--cases", "cannot read " + import_file));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const auto started = std::chrono::steady_clock::now();
+    auto rows = api::ParseCaseNdjson(ss.str());
+    if (!rows.ok()) return Fail(rows.status());
+    const double parsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cerr << "parsed " << rows->size() << " records in " << parsed << " s; loading...\n";
+    auto summary = svc.ImportCases(*rows);
+    if (!summary.ok()) return Fail(summary.status());
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cout << "imported " << summary->cases << " cases (" << summary->major << " major, "
+              << summary->historic << " historic) in " << secs << " s: "
+              << static_cast<long long>(summary->cases / std::max(secs, 1e-6)) << " cases/s\n";
+    return 0;
+  }
 
   if (user_add->parsed()) {
     auto role = domain::Parse<domain::Role>(role_name);

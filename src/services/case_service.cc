@@ -556,3 +556,67 @@ StatusOr<CaseDetailView> Services::ShareCase(const Principal& p, Id id, Id unit_
 }
 
 }  // namespace aegis::services
+
+namespace aegis::services {
+
+StatusOr<ImportSummary> Services::ImportCases(std::vector<CaseImportRow>& rows) {
+  const UnixSeconds now = Now();
+  ImportSummary summary;
+  auto at = [](const CaseImportRow& row, const std::string& field) {
+    return "line " + std::to_string(row.line) + ": " + field;
+  };
+  AEGIS_RETURN_IF_ERROR(store_.Write([&](storage::Repo& r) -> Status {
+    AEGIS_ASSIGN_OR_RETURN(auto units, r.ListUnits());
+    std::map<std::string, Id> unit_by_code;
+    for (const auto& u : units) unit_by_code[u.code] = u.id;
+    std::map<std::string, Id> user_by_name;
+    std::vector<Case> cases;
+    cases.reserve(rows.size());
+    for (auto& row : rows) {
+      Case& c = row.c;
+      auto unit = unit_by_code.find(row.unit_code);
+      if (unit == unit_by_code.end())
+        return Status::InvalidArgument(at(row, "unit_code"), "no unit with code " + row.unit_code.substr(0, 64));
+      c.unit_id = unit->second;
+      if (!row.lead_username.empty()) {
+        auto it = user_by_name.find(row.lead_username);
+        if (it == user_by_name.end()) {
+          AEGIS_ASSIGN_OR_RETURN(auto user, r.FindUserByUsername(row.lead_username));
+          if (!user) return Status::InvalidArgument(at(row, "lead_investigator"), "no such user");
+          it = user_by_name.emplace(row.lead_username, user->user.id).first;
+        }
+        c.lead_investigator_id = it->second;
+      }
+      AEGIS_RETURN_IF_ERROR(internal::CheckText(at(row, "reference"), c.reference, 1, 64));
+      AEGIS_RETURN_IF_ERROR(internal::CheckText(at(row, "title"), c.title, 1, 200));
+      AEGIS_RETURN_IF_ERROR(internal::CheckText(at(row, "summary"), c.summary, 0, 4000));
+      AEGIS_RETURN_IF_ERROR(internal::CheckFacts(c.facts, now, at(row, "facts")));
+      if (c.filed_at > now) return Status::InvalidArgument(at(row, "filed_at"), "must not be in the future");
+      if (c.solved_at && *c.solved_at > now)
+        return Status::InvalidArgument(at(row, "solved_at"), "must not be in the future");
+      if (c.closed_at && *c.closed_at > now)
+        return Status::InvalidArgument(at(row, "closed_at"), "must not be in the future");
+      if (c.solved_at && *c.solved_at < c.filed_at)
+        return Status::InvalidArgument(at(row, "solved_at"), "must not be before filed_at");
+      c.historic = c.historic || IsHistoric(c.facts.offence_time, c.filed_at);
+      const MajorCaseAssessment a = AssessMajorCase(major_rules_, c.facts);
+      c.major = a.major;
+      c.priority = a.priority;
+      c.major_flags = a.flags;
+      c.rules_version = a.rules_version;
+      if (c.updated_at == 0) c.updated_at = std::max(c.filed_at, c.solved_at.value_or(0));
+      summary.major += c.major;
+      summary.historic += c.historic;
+      cases.push_back(std::move(c));
+    }
+    AEGIS_RETURN_IF_ERROR(r.BulkInsertCases(cases));
+    summary.cases = static_cast<long long>(cases.size());
+    Principal system;
+    system.remote = "cli";
+    return r.AppendAudit({internal::MakeAudit(system, now, "case.import", "case", std::nullopt, true,
+                                              {{"cases", summary.cases}})});
+  }));
+  return summary;
+}
+
+}  // namespace aegis::services

@@ -223,6 +223,18 @@ struct LoginResult {
   Principal principal;
 };
 
+// One case record of an import (records migrated from another system, or a bulk load).
+struct CaseImportRow {
+  int line = 0;                 // source line, for error messages
+  domain::Case c;               // reference, title, stage, facts, dates; ids resolved by the service
+  std::string unit_code;        // owning unit
+  std::string lead_username;    // optional lead investigator
+};
+
+struct ImportSummary {
+  long long cases = 0, major = 0, historic = 0;
+};
+
 struct ServiceOptions {
   int session_hours = 12;
   int idle_minutes = 30;
@@ -256,6 +268,10 @@ class Services {
   StatusOr<domain::User> AddUser(const std::string& username, const std::string& display_name,
                                  domain::Role role, const std::string& unit_code,
                                  const std::string& password);
+
+  // Imports cases (CLI, run by an administrator on the server). Every row is validated first; the
+  // import is all or nothing. Major-case rules and the historic mark are applied as on filing.
+  StatusOr<ImportSummary> ImportCases(std::vector<CaseImportRow>& rows);
 
   // ---- Reference data
   StatusOr<std::vector<domain::Unit>> ListUnits(const Principal& p);

@@ -206,6 +206,9 @@ class Repo {
   virtual StatusOr<std::vector<DuplicateHit>> FindDuplicates(const DuplicateProbe& probe) = 0;
 
   virtual StatusOr<Id> InsertCase(const domain::Case& c) = 0;
+  // Inserts many cases at once (imports), filling each case's id. Large batches rebuild the case
+  // indexes once at the end instead of updating them row by row; still one transaction.
+  virtual Status BulkInsertCases(std::vector<domain::Case>& cases) = 0;
   virtual StatusOr<std::optional<domain::Case>> GetCase(Id id) = 0;
   virtual Status UpdateCase(const domain::Case& c) = 0;
   virtual StatusOr<ListResult<domain::Case>> ListCases(const CaseQuery& query) = 0;

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { assertServerUp, gotoApp, launch, login, shot, shotBoth, SUPERVISOR, uniqueTag } from './lib.mjs';
 
 const tag = uniqueTag();
+const state = {};
 let b;
 before(async () => {
   await assertServerUp();
@@ -86,11 +87,16 @@ test('case work: reveal identity, add a suspect, an action, team, assistance and
     await page.waitForFunction(() => document.querySelector('[data-testid=team-form] button[type=submit]')?.hasAttribute('disabled'));
   }
 
-  // Assistance request to another unit.
+  // Assistance request to another unit: the supervisor's own unit when it is not the case's, so
+  // that the request then shows on this supervisor's board.
+  const me = await page.evaluate(() => fetch('/api/v1/auth/me', { credentials: 'same-origin' }).then((r) => r.json()));
   await page.click('[data-testid=new-assistance]');
   const asd = page.locator('[data-testid=assistance-dialog]');
   await asd.waitFor();
-  await asd.locator('#as-unit').selectOption({ index: 1 });
+  const ownUnit = asd.locator(`#as-unit option[value="${me.unit.id}"]`);
+  state.toOwnUnit = (await ownUnit.count()) === 1;
+  if (state.toOwnUnit) await asd.locator('#as-unit').selectOption(String(me.unit.id));
+  else await asd.locator('#as-unit').selectOption({ index: 1 });
   await asd.locator('#as-req').fill(`请协助调取监控录像（${tag}）`);
   await asd.locator('button[type=submit]').click();
   await asd.waitFor({ state: 'detached' });
@@ -115,11 +121,52 @@ test('case work: reveal identity, add a suspect, an action, team, assistance and
   assert.deepEqual(errors, []);
 });
 
-test('clue list filters and the decline decision', async () => {
+test('the supervisor board shows the incoming assistance request; accepting it', async (t) => {
   const { page, errors } = b;
-  await gotoApp(page, '#/clues?status=pending_review');
+  if (!state.toOwnUnit) return t.skip('the case belongs to the supervisor\'s own unit');
+  await page.click('[data-testid=nav-board]');
+  await page.locator('[data-testid=board]').waitFor();
+  const item = page.locator('[data-testid=incoming-assistance] li', { hasText: tag });
+  await item.waitFor();
+  await item.locator('button.btn-primary').click();
+  const dlg = page.locator('[data-testid=answer-dialog]');
+  await dlg.waitFor();
+  await dlg.locator('#ans-response').fill('同意协助，已安排专人调取。');
+  await page.click('[data-testid=answer-submit]');
+  await dlg.waitFor({ state: 'detached' });
+  await page.waitForFunction((tg) => ![...document.querySelectorAll('[data-testid=incoming-assistance] li')].some((li) => li.textContent.includes(tg) && li.querySelector('button')), tag);
+  assert.deepEqual(errors, []);
+});
+
+test('a supervisor records a clue and declines it with a reason', async () => {
+  const { page, errors } = b;
+  await page.click('[data-testid=nav-intake]');
+  await page.locator('[data-testid=intake-form]').waitFor();
+  await page.selectOption('#f-source', 'anonymous_tip');
+  await page.fill('#f-summary', `浏览器测试 ${tag}：匿名举报，内容无法核实，无具体被害人信息。`);
+  await page.click('[data-testid=intake-save]');
+  // Duplicates are unlikely; confirm if the check finds any.
+  const detail = page.locator('[data-testid=clue-detail]');
+  const warning = page.locator('[data-testid=dup-warning]');
+  await Promise.race([detail.waitFor(), warning.waitFor()]);
+  if (await warning.count()) {
+    await page.check('#f-confirm-not-dup');
+    await page.click('[data-testid=intake-save]');
+    await detail.waitFor();
+  }
+  await page.check('[data-testid=decision-decline]');
+  await page.click('[data-testid=decision-submit]');
+  await page.locator('[data-testid=error-d-reason]').waitFor();
+  await page.fill('[data-testid=decision-reason]', '经核查不构成犯罪，不予立案。');
+  await page.click('[data-testid=decision-submit]');
+  await page.locator('#clue-decision').waitFor();
+  assert.equal(await page.locator('[data-testid=decision-form]').count(), 0);
+  assert.match(await page.locator('#clue-decision').innerText(), /不予立案/);
+
+  await gotoApp(page, '#/clues?status=declined');
   await page.locator('[data-testid=clue-list]').waitFor();
   await page.waitForFunction(() => !document.querySelector('[data-testid=clue-list] [aria-busy=true]'));
+  await page.locator('[data-testid=clue-table] tbody tr').first().waitFor();
   await shotBoth(page, 'clue-list');
   assert.deepEqual(errors, []);
 });

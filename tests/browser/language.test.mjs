@@ -40,6 +40,14 @@ test('switching to English and back; the choice survives a reload', async () => 
   const zhOpts = await page.locator('[data-testid=filter-stage] option').allInnerTexts();
   assert.ok(zhOpts.includes('侦查中'), zhOpts.join(','));
 
+  // The first Tab reaches the skip link, which moves focus to the main region.
+  await page.reload();
+  await page.locator('[data-testid=case-list]').waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+
   // localStorage holds only the language and intake preferences.
   const keys = await page.evaluate(() => Object.keys(localStorage));
   for (const k of keys) assert.match(k, /^aegis\.(lang|intake\.\d+)$/);

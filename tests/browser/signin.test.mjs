@@ -46,3 +46,24 @@ test('the right password lands on the work list', async () => {
   await page.locator('[data-testid=login-form]').waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('a deep link survives signing in, and an ended session returns to the sign-in page', async () => {
+  const fresh = await launch();
+  try {
+    const { page, errors } = fresh;
+    await gotoApp(page, '#/cases?stage=under_investigation');
+    await page.locator('[data-testid=login-form]').waitFor();
+    await page.fill('#login-username', OFFICER.user);
+    await page.fill('#login-password', OFFICER.password);
+    await page.click('[data-testid=login-submit]');
+    await page.locator('[data-testid=case-list]').waitFor();
+    assert.match(page.url(), /#\/cases\?stage=under_investigation$/);
+    // The server ends the session: the next request lands on the sign-in page.
+    await page.evaluate(() => fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin' }));
+    await page.selectOption('[data-testid=filter-stage]', 'filed');
+    await page.locator('[data-testid=login-form]').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await fresh.close();
+  }
+});

@@ -1,5 +1,5 @@
 // Application shell: session bootstrap, sign-in gate, header navigation and the route table.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, setUnauthorizedHandler } from './api';
 import { langStore, label, setLang, t } from './i18n';
 import { BoardPage } from './pages/board';
@@ -11,7 +11,7 @@ import { DashboardPage } from './pages/dashboard';
 import { IntakePage } from './pages/intake';
 import { LoginPage } from './pages/login';
 import { WorklistPage } from './pages/worklist';
-import { currentPath, href, navigate, rememberReturn, routeStore, type Route } from './router';
+import { afterLogin, currentPath, href, navigate, rememberReturn, routeStore, type Route } from './router';
 import { can, loadSession, sessionStore, type Capability, type Session } from './session';
 import { useStore } from './store';
 import { ErrorState, PageHeader, Spinner, Toasts } from './ui';
@@ -190,11 +190,17 @@ export function App() {
       if (p !== '/' && !p.startsWith('/login')) rememberReturn(p, true);
       navigate('/login', undefined, true);
     }
-    if (s && route.path === '/login') navigate('/', undefined, true);
+    if (s && route.path === '/login') afterLogin();
   }, [s, route.path]);
 
-  // Move focus to the page heading on navigation (screen readers announce the new page).
+  // Move focus to the page heading on navigation (screen readers announce the new page). Not on
+  // the first load, so that the first Tab still reaches the skip link.
+  const firstRoute = useRef(true);
   useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return undefined;
+    }
     const id = window.setTimeout(() => {
       const h = document.getElementById('page-title');
       if (h && !document.querySelector('dialog[open]')) h.focus({ preventScroll: true });

@@ -374,7 +374,7 @@ export function Select(props: SelectHTMLAttributes<HTMLSelectElement> & { value:
   const ref = useRef<HTMLSelectElement>(null);
   useLayoutEffect(() => {
     const el = ref.current;
-    if (el && el.value !== props.value) el.value = props.value;
+    if (el && (el.selectedIndex < 0 || el.value !== props.value)) el.value = props.value;
   });
   return <select ref={ref} {...props} />;
 }

@@ -884,7 +884,8 @@ export function AnswerDialog({ id, accept, onClose, onDone }: { id: number; acce
   const m = useMutation();
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!response.trim()) {
+    // A reason is required when declining; accepting may go without a note.
+    if (!accept && !response.trim()) {
       setErr(t('assist.responseRequired'));
       return;
     }
@@ -906,14 +907,14 @@ export function AnswerDialog({ id, accept, onClose, onDone }: { id: number; acce
           <button type="button" class="btn btn-ghost" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" form="answer-form" class={`btn ${accept ? 'btn-primary' : 'btn-danger'}`} disabled={m.busy}>
+          <button type="submit" form="answer-form" class={`btn ${accept ? 'btn-primary' : 'btn-danger'}`} disabled={m.busy} data-testid="answer-submit">
             {accept ? t('assist.accept') : t('assist.decline')}
           </button>
         </>
       }
     >
       <form id="answer-form" onSubmit={submit} noValidate>
-        <Field id="ans-response" label={t('assist.response')} required error={err}>
+        <Field id="ans-response" label={t('assist.response')} required={!accept} optionalMark={accept} error={err}>
           {(a) => <textarea {...a} rows={3} value={response} onInput={(e) => setResponse(e.currentTarget.value)} />}
         </Field>
         {m.error && <Alert kind="error">{m.error}</Alert>}

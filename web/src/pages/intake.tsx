@@ -305,7 +305,6 @@ export function IntakePage() {
     setErrors(v);
     const bad = Object.keys(v);
     if (bad.length) {
-      setBanner(t('intake.fixErrors', { n: bad.length }));
       const first = Object.keys(FIELD_IDS).find((k) => v[k]);
       if (first) focusField(first);
       return;
@@ -337,7 +336,6 @@ export function IntakePage() {
         const msg = err.problem.detail || t('problem.invalid_argument');
         if (path) {
           setErrors((x) => ({ ...x, [path]: msg }));
-          setBanner(t('intake.fixErrors', { n: 1 }));
           focusField(path);
         } else {
           setBanner(errorMessage(err));
@@ -361,6 +359,8 @@ export function IntakePage() {
   };
 
   const err = (path: string) => errors[path] ?? null;
+  // The summary of problems follows the fields as they are corrected.
+  const errorCount = Object.values(errors).filter(Boolean).length;
   const trackMeta = s.meta.review_tracks.find((x) => x.track === form.track);
   const isSupervisor = s.user.role === 'supervisor';
   const inp = (k: keyof Form) => ({
@@ -373,10 +373,16 @@ export function IntakePage() {
       <PageHeader title={t('intake.title')} sub={t('intake.intro')} />
       <form class="intake" onSubmit={submit} noValidate data-testid="intake-form">
         <div class="intake-main">
-          {banner && (
-            <Alert kind="error" testid="intake-banner" onDismiss={() => setBanner(null)}>
-              {banner}
+          {errorCount > 0 ? (
+            <Alert kind="error" testid="intake-banner">
+              {t('intake.fixErrors', { n: errorCount })}
             </Alert>
+          ) : (
+            banner && (
+              <Alert kind="error" testid="intake-banner" onDismiss={() => setBanner(null)}>
+                {banner}
+              </Alert>
+            )
           )}
           {remembered && !touched && <p class="muted small">{t('intake.remembered')}</p>}
 

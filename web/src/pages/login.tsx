@@ -1,7 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
 import { langStore, setLang, t } from '../i18n';
-import { afterLogin } from '../router';
 import { loadSession } from '../session';
 import { useStore } from '../store';
 import { errorMessage, Field, useTitle } from '../ui';
@@ -24,8 +23,8 @@ export function LoginPage() {
     setError(null);
     try {
       const r = await api.login(username.trim(), password);
+      // The shell then leaves #/login for the page that was asked for (router.afterLogin).
       await loadSession(r.user);
-      afterLogin();
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setError(t('login.bad'));
       else if (err instanceof ApiError && err.status === 429)
