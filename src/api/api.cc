@@ -190,7 +190,11 @@ template <typename T>
 Json ListJson(const ListView<T>& list, const std::function<Json(const T&)>& item) {
   Json items = Json::array();
   for (const auto& x : list.items) items.push_back(item(x));
-  return {{"items", items}, {"total", list.total}, {"limit", list.limit}, {"offset", list.offset}};
+  return {{"items", items},
+          {"total", list.total},
+          {"total_capped", list.total_capped},
+          {"limit", list.limit},
+          {"offset", list.offset}};
 }
 
 // Parses a positive id path segment.

@@ -148,6 +148,7 @@ StatusOr<ListView<CaseSummaryView>> Services::ListCases(const Principal& p,
     AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(q));
     Names names(r);
     out.total = list.total;
+    out.total_capped = list.total_capped;
     for (const auto& c : list.items)
       out.items.push_back(Summarize(r, names, c, deadline_rules_, now, true));
     return Status::Ok();
@@ -217,7 +218,10 @@ StatusOr<CaseDetailView> Services::Transition(const Principal& p, Id id, const T
     AEGIS_RETURN_IF_ERROR(CheckTransition(c.stage, in.to, ctx, StandardChecklist()));
     const CaseStage from = c.stage;
     c.stage = in.to;
-    if (in.procuratorate_unit_id) c.procuratorate_unit_id = in.procuratorate_unit_id;
+    // Only the transfer for prosecution names the procuratorate (it opens the case to its
+    // prosecutors); a procuratorate sent with any other transition is ignored.
+    if (in.procuratorate_unit_id && in.to == CaseStage::kTransferredForProsecution)
+      c.procuratorate_unit_id = in.procuratorate_unit_id;
     if (in.to == CaseStage::kSolved && !c.solved_at) c.solved_at = now;
     if (in.to == CaseStage::kClosed) c.closed_at = now;
     if (in.to == CaseStage::kReopened) {

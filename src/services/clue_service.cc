@@ -205,6 +205,7 @@ StatusOr<ListView<ClueView>> Services::ListClues(const Principal& p, const ClueL
     AEGIS_ASSIGN_OR_RETURN(auto list, r.ListClues(q));
     Names names(r);
     out.total = list.total;
+    out.total_capped = list.total_capped;
     for (const auto& rec : list.items) out.items.push_back(ToClueView(rec, names, deadline_rules_, now));
     return Status::Ok();
   }));

@@ -573,7 +573,9 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
           act.title = rng.Pick(kActionTitles);
           act.owner_id = rng.Pick(officers);
           act.created_by = supervisor;
-          act.created_at = std::min(now - 120, filed + rng.Range(1, 72) * 3600);
+          // Open cases have current work (allocated in the last weeks); finished cases kept theirs.
+          act.created_at = open ? std::max(filed, now - rng.Range(1, 25) * kSecondsPerDay)
+                                : std::min(now - 120, filed + rng.Range(1, 72) * 3600);
           act.due_at = act.created_at + rng.Range(2, 20) * kSecondsPerDay;
           if (open) {
             const double st = rng.Uniform();

@@ -185,6 +185,7 @@ template <typename T>
 struct ListView {
   std::vector<T> items;
   long long total = 0;
+  bool total_capped = false;  // more than `total` match; the count stopped there
   int limit = 0;
   int offset = 0;
 };

@@ -606,10 +606,13 @@ class SqliteRepo final : public Repo {
     if (it == kSort.end()) return Status::InvalidArgument("sort", "unknown sort key");
     ListResult<ClueRecord> out;
     {
-      PREPARE(c, "SELECT COUNT(*) FROM clues" + w.Sql());
-      w.BindAll(c);
+      PREPARE(c, "SELECT COUNT(*) FROM (SELECT 1 FROM clues" + w.Sql() + " LIMIT ?)");
+      const int next = w.BindAll(c);
+      c.Bind(next, q.page.count_limit + 1);
       if (c.Step()) out.total = c.Int(0);
       AEGIS_RETURN_IF_ERROR(c.status());
+      out.total_capped = out.total > q.page.count_limit;
+      if (out.total_capped) out.total = q.page.count_limit;
     }
     PREPARE(s, std::string("SELECT ") + kClueColumns + " FROM clues" + w.Sql() + " ORDER BY " +
                    it->second + (q.page.descending ? " DESC" : " ASC") + ", id" +
@@ -805,10 +808,13 @@ class SqliteRepo final : public Repo {
     if (it == kSort.end()) return Status::InvalidArgument("sort", "unknown sort key");
     ListResult<Case> out;
     {
-      PREPARE(c, "SELECT COUNT(*) FROM cases c" + w.Sql());
-      w.BindAll(c);
+      PREPARE(c, "SELECT COUNT(*) FROM (SELECT 1 FROM cases c" + w.Sql() + " LIMIT ?)");
+      const int next = w.BindAll(c);
+      c.Bind(next, q.page.count_limit + 1);
       if (c.Step()) out.total = c.Int(0);
       AEGIS_RETURN_IF_ERROR(c.status());
+      out.total_capped = out.total > q.page.count_limit;
+      if (out.total_capped) out.total = q.page.count_limit;
     }
     std::string cols;
     for (std::string col : Split(kCaseColumns)) cols += (cols.empty() ? "c." : ", c.") + col;

@@ -71,6 +71,9 @@ struct Page {
   int offset = 0;
   std::string sort;      // column key, validated by the caller against an allow-list
   bool descending = true;
+  // Counting stops here: "10,000+ cases" is as useful to a person as the exact figure, and an exact
+  // count over a million rows costs a full scan on every page view.
+  long long count_limit = 10000;
 };
 
 struct ClueQuery {
@@ -101,7 +104,8 @@ struct CaseQuery {
 template <typename T>
 struct ListResult {
   std::vector<T> items;
-  long long total = 0;
+  long long total = 0;        // exact up to the page's count_limit
+  bool total_capped = false;  // true when more than count_limit rows match
 };
 
 struct DuplicateProbe {

@@ -269,6 +269,8 @@ export interface Case extends CaseSummary {
 export interface ListResponse<T> {
   items: T[];
   total: number;
+  /** More rows match than `total`: the server stops counting at a limit (shown as "10000+"). */
+  total_capped?: boolean;
   limit: number;
   offset: number;
 }

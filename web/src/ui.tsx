@@ -433,11 +433,13 @@ export function Modal({
 
 export function Pagination({
   total,
+  capped = false,
   limit,
   offset,
   onPage,
 }: {
   total: number;
+  capped?: boolean;
   limit: number;
   offset: number;
   onPage: (offset: number) => void;
@@ -446,17 +448,18 @@ export function Pagination({
   const page = Math.floor(offset / limit) + 1;
   const from = total === 0 ? 0 : offset + 1;
   const to = Math.min(total, offset + limit);
+  const shownTotal = capped ? `${total}+` : total;
   return (
     <nav class="pagination" aria-label={t('common.pagination')}>
       <span class="muted" aria-live="polite">
-        {t('common.range', { from, to, total })}
+        {t('common.range', { from, to, total: shownTotal })}
       </span>
       <div class="pagination-btns">
         <button type="button" class="btn btn-secondary btn-sm" disabled={page <= 1} onClick={() => onPage(Math.max(0, offset - limit))}>
           ‹ {t('common.prev')}
         </button>
-        <span class="pagination-page">{t('common.page', { page, pages })}</span>
-        <button type="button" class="btn btn-secondary btn-sm" disabled={page >= pages} onClick={() => onPage(offset + limit)}>
+        <span class="pagination-page">{t('common.page', { page, pages: capped ? `${pages}+` : pages })}</span>
+        <button type="button" class="btn btn-secondary btn-sm" disabled={page >= pages && !capped} onClick={() => onPage(offset + limit)}>
           {t('common.next')} ›
         </button>
       </div>

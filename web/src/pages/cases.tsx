@@ -61,7 +61,7 @@ export function CaseListPage({ query }: { query: URLSearchParams }) {
     <div data-testid="case-list">
       <PageHeader
         title={t('case.listTitle')}
-        sub={list.data ? t('common.total', { n: list.data.total }) : <span class="skeleton skeleton-inline" style={{ width: '5em' }} />}
+        sub={list.data ? t('common.total', { n: list.data.total_capped ? `${list.data.total}+` : list.data.total }) : <span class="skeleton skeleton-inline" style={{ width: '5em' }} />}
       />
       <form
         class="filters card"
@@ -145,7 +145,7 @@ export function CaseListPage({ query }: { query: URLSearchParams }) {
         ) : list.data && list.data.items.length ? (
           <div class={list.loading ? 'is-reloading' : ''} aria-busy={list.loading ? 'true' : undefined}>
             <CaseTable items={list.data.items} caption={t('case.listTitle')} />
-            <Pagination total={list.data.total} limit={PAGE} offset={offset} onPage={(o) => navigate('/cases', { ...params, offset: o || undefined }, true)} />
+            <Pagination total={list.data.total} capped={list.data.total_capped} limit={PAGE} offset={offset} onPage={(o) => navigate('/cases', { ...params, offset: o || undefined }, true)} />
           </div>
         ) : (
           <Empty>{t('case.empty')}</Empty>

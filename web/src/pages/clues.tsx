@@ -92,7 +92,7 @@ export function ClueListPage({ query }: { query: URLSearchParams }) {
         ) : list.data && list.data.items.length ? (
           <div class={list.loading ? 'is-reloading' : ''} aria-busy={list.loading ? 'true' : undefined}>
             <ClueTable items={list.data.items} caption={t('clue.listTitle')} showStatus />
-            <Pagination total={list.data.total} limit={PAGE} offset={offset} onPage={(o) => navigate('/clues', { ...params, offset: o || undefined }, true)} />
+            <Pagination total={list.data.total} capped={list.data.total_capped} limit={PAGE} offset={offset} onPage={(o) => navigate('/clues', { ...params, offset: o || undefined }, true)} />
           </div>
         ) : (
           <Empty>{t('clue.empty')}</Empty>
