@@ -6,7 +6,7 @@ PORT ?= 8080
 JOBS ?= $(shell nproc)
 AEGIS := $(BUILD_DIR)/src/app/aegis
 
-.PHONY: all deps build cpp web run test unit-test api-test crash-test browser-test bench clean
+.PHONY: all deps build cpp web run test unit-test api-test crash-test browser-test asan-test tidy bench clean
 
 all: build
 
@@ -50,6 +50,15 @@ crash-test: cpp
 
 browser-test: cpp web
 	tests/browser/run.sh $(AEGIS)
+
+# The unit and API tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan-test: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j$(JOBS)
+	ctest --preset asan -j$(JOBS)
+
+tidy: $(BUILD_DIR)/CMakeCache.txt
+	run-clang-tidy -quiet -p $(BUILD_DIR) 'src/.*\.cc$$'
 
 bench: build
 	scripts/bench.sh $(AEGIS)

@@ -90,7 +90,8 @@ struct Fixture {
       q.page.limit = 1;
       auto list = r.ListCases(q).value();
       max_case_id = list.total + 300;  // demo cases come first; ids are dense
-      for (const auto& u : r.ListUnits().value())
+      const std::vector<domain::Unit> units = r.ListUnits().value();
+      for (const auto& u : units)
         if (u.code == "DEMO-E-MISSION-S1") station_unit = u.id;
       return Status::Ok();
     });

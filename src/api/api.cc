@@ -537,8 +537,16 @@ Response ProblemResponse(const Status& status) {
   return r;
 }
 
+struct Api::Routes {
+  std::vector<Route> list;
+};
+
 Api::Api(Services& services, std::string version)
-    : services_(services), version_(std::move(version)) {}
+    : services_(services),
+      version_(std::move(version)),
+      routes_(std::make_unique<Routes>(Routes{BuildRoutes(version_)})) {}
+
+Api::~Api() = default;
 
 Response Api::Handle(const Request& req) {
   Response res = Dispatch(req);
@@ -548,7 +556,7 @@ Response Api::Handle(const Request& req) {
 }
 
 Response Api::Dispatch(const Request& req) {
-  static const std::vector<Route> kRoutes = BuildRoutes(version_);
+  const std::vector<Route>& kRoutes = routes_->list;
   try {
     if (req.body.size() > kMaxBodyBytes)
       return ProblemResponse(Status(StatusCode::kPayloadTooLarge, "request body exceeds 1 MiB"));

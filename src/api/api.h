@@ -2,6 +2,7 @@
 // adapter in src/app feeds it; tests call it directly.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,13 +33,16 @@ inline constexpr size_t kMaxBodyBytes = 1 << 20;  // 1 MiB; larger requests get 
 class Api {
  public:
   explicit Api(services::Services& services, std::string version = "0.0.0");
+  ~Api();
   // Handles one request under /api/v1. Never throws.
   Response Handle(const Request& request);
 
  private:
+  struct Routes;
   Response Dispatch(const Request& request);
   services::Services& services_;
   std::string version_;
+  std::unique_ptr<Routes> routes_;
 };
 
 // Maps a non-OK Status to an RFC 9457 problem+json response (the one place this happens).

@@ -1,1 +1,811 @@
+#include "api/api.h"
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <stdexcept>
+
+#include "api/json_io.h"
+#include "services/testing_fixture.h"
+
+namespace aegis::api {
+namespace {
+
+using namespace aegis::domain;
+using services::testing::ResidentId;
+using services::testing::World;
+
+const std::string kChildId = ResidentId("440103", "20150315", "002");
+
+std::string UrlEncode(const std::string& s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string Header(const Response& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return {};
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  Response Call(const std::string& method, const std::string& target, const std::string& body = "",
+                const std::string& token = "") {
+    Request r;
+    r.method = method;
+    r.target = target.rfind("/api/", 0) == 0 ? target : "/api/v1" + target;
+    r.body = body;
+    if (!body.empty()) r.content_type = "application/json";
+    if (!token.empty()) r.authorization = "Bearer " + token;
+    r.remote = "127.0.0.1";
+    return api.Handle(r);
+  }
+  Response Post(const std::string& target, const Json& body, const std::string& token) {
+    return Call("POST", target, body.dump(), token);
+  }
+  static Json J(const Response& r) {
+    Json j = Json::parse(r.body, nullptr, false);
+    if (j.is_discarded()) throw std::runtime_error("response is not JSON: " + r.body);
+    return j;
+  }
+  std::string Login(const std::string& username) {
+    const Response r = Post("/auth/login",
+                            {{"username", username}, {"password", services::testing::kTestPassword}},
+                            "");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return J(r).value("token", "");
+  }
+  // Checks an RFC 9457 problem response.
+  static void ExpectProblem(const Response& r, int status, const std::string& code,
+                            const std::string& field = "") {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.content_type, "application/problem+json") << r.body;
+    const Json j = J(r);
+    EXPECT_EQ(j.value("status", 0), status) << r.body;
+    EXPECT_EQ(j.value("code", ""), code) << r.body;
+    // The type names the status's problem class; possible_duplicate is a kind of conflict
+    // (documented so in openapi.json).
+    const std::string type = code == "possible_duplicate" ? "conflict" : code;
+    EXPECT_EQ(j.value("type", ""), "https://aegis.invalid/problems/" + type) << r.body;
+    EXPECT_FALSE(j.value("title", "").empty()) << r.body;
+    EXPECT_FALSE(j.value("detail", "").empty()) << r.body;
+    if (!field.empty()) {
+      EXPECT_EQ(j.value("field", ""), field) << r.body;
+    }
+  }
+
+  // Records a clue as officer1 and files it as supervisor1 through the services; returns the case.
+  Id NewCase(const std::string& summary, int victim_age = 30) {
+    services::ClueInput in;
+    in.summary = summary;
+    services::VictimInput v;
+    v.age = victim_age;
+    in.victim = v;
+    auto clue = w.services->CreateClue(w.As(w.officer1), in, nullptr);
+    if (!clue.ok()) throw std::runtime_error(clue.status().ToString());
+    services::DecisionInput d;
+    auto r = w.services->Decide(w.As(w.supervisor1), clue->clue.id, d);
+    if (!r.ok() || !r->second) throw std::runtime_error("filing failed");
+    return r->second->c.id;
+  }
+
+  static Json ChildClueBody() {
+    return {{"source", "walk_in"},
+            {"summary", "放学途中被陌生男子猥亵"},
+            {"facts", {{"place", "人民路口"}, {"youngest_victim_age", 10}}},
+            {"victim",
+             {{"sex", "female"},
+              {"age", 10},
+              {"identity",
+               {{"name", "张小红"},
+                {"id_number", kChildId},
+                {"phone", "13812345678"},
+                {"address", "示范省人民路 8 号"}}}}},
+            {"suspect_description", "男，约四十岁"}};
+  }
+
+  World w;
+  Api api{*w.services, "9.9.9-test"};
+};
+
+// ---------------------------------------------------------------- health, sign-in
+
+TEST_F(ApiTest, HealthNeedsNoAuth) {
+  const Response r = Call("GET", "/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/json");
+  const Json j = J(r);
+  EXPECT_EQ(j["status"], "ok");
+  EXPECT_EQ(j["version"], "9.9.9-test");
+  EXPECT_EQ(j["store"], "sqlite");
+}
+
+TEST_F(ApiTest, LoginReturnsTokenAndSetsCookie) {
+  const Response r =
+      Post("/auth/login", {{"username", "off1"}, {"password", services::testing::kTestPassword}}, "");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json j = J(r);
+  const std::string token = j["token"];
+  EXPECT_EQ(token.size(), 43u);
+  EXPECT_EQ(j["user"]["username"], "off1");
+  EXPECT_EQ(j["user"]["role"], "officer");
+  EXPECT_EQ(j["user"]["unit"]["code"], "P-C-K1-S1");
+  const std::string cookie = Header(r, "Set-Cookie");
+  EXPECT_EQ(cookie.rfind("aegis_session=" + token + ";", 0), 0u) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  EXPECT_NE(cookie.find("Path=/"), std::string::npos);
+  // The password never comes back.
+  EXPECT_EQ(r.body.find(services::testing::kTestPassword), std::string::npos);
+}
+
+TEST_F(ApiTest, BearerAndCookieBothAuthenticate) {
+  const std::string token = Login("off1");
+  const Response bearer = Call("GET", "/auth/me", "", token);
+  ASSERT_EQ(bearer.status, 200) << bearer.body;
+  EXPECT_EQ(J(bearer)["username"], "off1");
+
+  Request req;
+  req.method = "GET";
+  req.target = "/api/v1/auth/me";
+  req.cookie = "theme=dark; aegis_session=" + token + "; lang=zh";
+  const Response cookie = api.Handle(req);
+  ASSERT_EQ(cookie.status, 200) << cookie.body;
+  EXPECT_EQ(J(cookie)["username"], "off1");
+
+  // A cookie whose name merely starts with the session cookie's name is not it.
+  req.cookie = "aegis_session_old=" + token;
+  ExpectProblem(api.Handle(req), 401, "unauthenticated");
+  // Another scheme is not a bearer token.
+  req.cookie.clear();
+  req.authorization = "Basic " + token;
+  ExpectProblem(api.Handle(req), 401, "unauthenticated");
+}
+
+TEST_F(ApiTest, MissingOrBadTokenIs401) {
+  const Response none = Call("GET", "/cases");
+  ExpectProblem(none, 401, "unauthenticated");
+  EXPECT_EQ(Header(none, "WWW-Authenticate"), "Bearer");
+  ExpectProblem(Call("GET", "/cases", "", "not-a-real-token"), 401, "unauthenticated");
+  ExpectProblem(Call("GET", "/auth/me"), 401, "unauthenticated");
+  ExpectProblem(Call("GET", "/meta"), 401, "unauthenticated");
+}
+
+TEST_F(ApiTest, LoginFailuresAndLogout) {
+  ExpectProblem(Post("/auth/login", {{"username", "off1"}, {"password", "wrong password"}}, ""), 401,
+                "unauthenticated");
+  ExpectProblem(Post("/auth/login", {{"username", "off1"}}, ""), 400, "invalid_argument",
+                "password");
+  ExpectProblem(Post("/auth/login", {{"username", 5}, {"password", "x"}}, ""), 400,
+                "invalid_argument", "username");
+
+  const std::string token = Login("off1");
+  const Response out = Call("POST", "/auth/logout", "", token);
+  EXPECT_EQ(out.status, 204);
+  EXPECT_NE(Header(out, "Set-Cookie").find("Max-Age=0"), std::string::npos);
+  ExpectProblem(Call("GET", "/auth/me", "", token), 401, "unauthenticated");
+}
+
+// ---------------------------------------------------------------- 400
+
+TEST_F(ApiTest, MalformedBodiesAre400WithField) {
+  const std::string token = Login("off1");
+  ExpectProblem(Call("POST", "/clues", "{\"source\": ", token), 400, "invalid_argument", "body");
+  ExpectProblem(Call("POST", "/clues", "[1, 2]", token), 400, "invalid_argument", "body");
+  ExpectProblem(Call("POST", "/clues", "\"text\"", token), 400, "invalid_argument", "body");
+  ExpectProblem(Call("POST", "/clues", "", token), 400, "invalid_argument", "body");
+  // Wrong types.
+  ExpectProblem(Post("/clues", {{"source", "walk_in"}, {"summary", 5}}, token), 400,
+                "invalid_argument", "summary");
+  ExpectProblem(Post("/clues",
+                     {{"source", "walk_in"}, {"summary", "x"}, {"facts", {{"latitude", "north"}}}},
+                     token),
+                400, "invalid_argument", "facts.latitude");
+  ExpectProblem(Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"facts", Json::array()}},
+                     token),
+                400, "invalid_argument", "facts");
+  ExpectProblem(Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"victim", {{"age", "ten"}}}},
+                     token),
+                400, "invalid_argument", "victim.age");
+  ExpectProblem(Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"assigned_to", -3}}, token),
+                400, "invalid_argument", "assigned_to");
+  ExpectProblem(Post("/clues",
+                     {{"source", "walk_in"}, {"summary", "x"}, {"facts", {{"weapon", "yes"}}}},
+                     token),
+                400, "invalid_argument", "facts.weapon");
+  ExpectProblem(Post("/clues",
+                     {{"source", "walk_in"},
+                      {"summary", "x"},
+                      {"facts", {{"offence_time", "last tuesday"}}}},
+                     token),
+                400, "invalid_argument", "facts.offence_time");
+  // Unknown enum values name the allowed ones.
+  const Response bad_enum = Post("/clues", {{"source", "carrier_pigeon"}, {"summary", "x"}}, token);
+  ExpectProblem(bad_enum, 400, "invalid_argument", "source");
+  EXPECT_NE(J(bad_enum)["detail"].get<std::string>().find("walk_in"), std::string::npos);
+  ExpectProblem(Post("/clues",
+                     {{"source", "walk_in"}, {"summary", "x"}, {"victim", {{"sex", "other"}}}},
+                     token),
+                400, "invalid_argument", "victim.sex");
+  ExpectProblem(Post("/clues", {{"summary", "x"}}, token), 400, "invalid_argument", "source");
+  // Service-level validation comes back the same way.
+  Json bad_id = ChildClueBody();
+  bad_id["victim"]["identity"]["id_number"] =
+      services::testing::WithWrongCheckCharacter(kChildId);
+  ExpectProblem(Post("/clues", bad_id, token), 400, "invalid_argument",
+                "victim.identity.id_number");
+  // The wrong content type.
+  Request req;
+  req.method = "POST";
+  req.target = "/api/v1/clues";
+  req.body = R"({"source":"walk_in","summary":"x"})";
+  req.content_type = "text/plain";
+  req.authorization = "Bearer " + token;
+  ExpectProblem(api.Handle(req), 400, "invalid_argument", "Content-Type");
+  req.content_type = "application/json; charset=utf-8";
+  EXPECT_EQ(api.Handle(req).status, 201);
+}
+
+TEST_F(ApiTest, OtherRoutesValidateTheirBodies) {
+  const Id id = NewCase("校验");
+  const std::string token = Login("off1");
+  const std::string c = "/cases/" + std::to_string(id);
+  ExpectProblem(Post(c + "/transitions", {{"to", "nowhere"}}, token), 400, "invalid_argument",
+                "to");
+  ExpectProblem(Post(c + "/transitions", Json::object(), token), 400, "invalid_argument", "to");
+  ExpectProblem(Call("PUT", c + "/checklist/victim_interview", R"({"done":"yes"})", token), 400,
+                "invalid_argument", "done");
+  ExpectProblem(Post(c + "/persons", {{"role", "victim"}, {"age_at_offence", 200}}, token), 400,
+                "invalid_argument", "age_at_offence");
+  ExpectProblem(Post(c + "/actions", {{"title", "t"}, {"due_at", 5}}, token), 400,
+                "invalid_argument", "due_at");
+  ExpectProblem(Call("PATCH", c + "/actions/1", R"({"status":"done"})", token), 400,
+                "invalid_argument", "status");
+  ExpectProblem(Call("PUT", c + "/team", "{}", token), 400, "invalid_argument", "body");
+  ExpectProblem(Post(c + "/assistance", {{"to_unit_id", "two"}}, token), 400, "invalid_argument",
+                "to_unit_id");
+  ExpectProblem(Post(c + "/shares", Json::object(), token), 400, "invalid_argument", "unit_id");
+  ExpectProblem(Post("/clues/1/decision", {{"decision", "maybe"}}, token), 400, "invalid_argument",
+                "decision");
+  ExpectProblem(Post("/clues/1/track", {{"track", "fast"}}, token), 400, "invalid_argument",
+                "track");
+}
+
+TEST_F(ApiTest, BadQueryParametersAre400WithField) {
+  const std::string token = Login("off1");
+  const std::map<std::string, std::string> cases = {
+      {"/cases?limit=0", "limit"},
+      {"/cases?limit=501", "limit"},
+      {"/cases?limit=ten", "limit"},
+      {"/cases?limit=5x", "limit"},
+      {"/cases?offset=-1", "offset"},
+      {"/cases?sort=bogus", "sort"},
+      {"/cases?sort=title%3B%20DROP%20TABLE%20cases", "sort"},
+      {"/cases?order=sideways", "order"},
+      {"/cases?unit_id=abc", "unit_id"},
+      {"/cases?unit_id=0", "unit_id"},
+      {"/cases?stage=bogus", "stage"},
+      {"/cases?major=maybe", "major"},
+      {"/cases?q=" + std::string(201, 'a'), "q"},
+      {"/clues?deadline_state=late", "deadline_state"},
+      {"/clues?sort=priority", "sort"},
+      {"/clues?status=open", "status"},
+      {"/clues?assigned_to=me", "assigned_to"},
+      {"/users?role=king", "role"},
+      {"/dashboard?campaign_id=x", "campaign_id"},
+  };
+  for (const auto& [target, field] : cases) {
+    SCOPED_TRACE(target);
+    ExpectProblem(Call("GET", target, "", token), 400, "invalid_argument", field);
+  }
+  // Valid values pass.
+  EXPECT_EQ(Call("GET", "/cases?limit=500&offset=0&sort=priority&order=asc&major=false", "", token)
+                .status,
+            200);
+  EXPECT_EQ(Call("GET", "/cases?unit_id=" + std::to_string(w.station1), "", token).status, 200);
+}
+
+// ---------------------------------------------------------------- 404, 403, 409, 413, 405
+
+TEST_F(ApiTest, UnknownAndOutOfScopeCasesLookTheSame) {
+  const Id id = NewCase("只属于一所的案件");
+  const std::string outsider = Login("off2");
+  const Response hidden = Call("GET", "/cases/" + std::to_string(id), "", outsider);
+  const Response unknown = Call("GET", "/cases/999999", "", outsider);
+  ExpectProblem(hidden, 404, "not_found");
+  ExpectProblem(unknown, 404, "not_found");
+  EXPECT_EQ(hidden.body, unknown.body);
+  EXPECT_EQ(hidden.headers, unknown.headers);
+
+  // The same holds for sub-resources and for clues.
+  const Response hidden_t = Post("/cases/" + std::to_string(id) + "/transitions",
+                                 {{"to", "under_investigation"}}, outsider);
+  const Response unknown_t = Post("/cases/999999/transitions", {{"to", "under_investigation"}},
+                                  outsider);
+  EXPECT_EQ(hidden_t.status, 404);
+  EXPECT_EQ(hidden_t.body, unknown_t.body);
+  Id clue_id = 0;
+  {
+    auto c = w.services->GetCase(w.As(w.officer1), id);
+    ASSERT_TRUE(c.ok());
+    clue_id = *c->summary.c.clue_id;
+  }
+  const Response hidden_clue = Call("GET", "/clues/" + std::to_string(clue_id), "", outsider);
+  const Response unknown_clue = Call("GET", "/clues/999999", "", outsider);
+  EXPECT_EQ(hidden_clue.status, 404);
+  EXPECT_EQ(hidden_clue.body, unknown_clue.body);
+
+  // The owner sees it.
+  const std::string owner = Login("off1");
+  EXPECT_EQ(Call("GET", "/cases/" + std::to_string(id), "", owner).status, 200);
+}
+
+TEST_F(ApiTest, UnknownRoutesAre404) {
+  const std::string token = Login("off1");
+  for (const std::string target : {"/api/v1/nope", "/api/v1/cases/abc", "/api/v1/cases/0",
+                                   "/api/v1/cases/-1", "/api/v2/health", "/api/v1health",
+                                   "/health", "/api/v1/cases/1/unknown", "/"}) {
+    SCOPED_TRACE(target);
+    Request req;
+    req.method = "GET";
+    req.target = target;
+    req.authorization = "Bearer " + token;
+    ExpectProblem(api.Handle(req), 404, "not_found");
+  }
+}
+
+TEST_F(ApiTest, OfficerDecidingAClueIs403) {
+  const std::string token = Login("off1");
+  const Response created = Post("/clues", {{"source", "walk_in"}, {"summary", "待审查"}}, token);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const Id id = J(created)["id"];
+  const std::string path = "/clues/" + std::to_string(id) + "/decision";
+  ExpectProblem(Post(path, {{"decision", "file"}}, token), 403, "permission_denied");
+  // The supervisor may; the answer carries the clue and the new case.
+  const std::string sup = Login("sup1");
+  const Response filed = Post(path, {{"decision", "file"}}, sup);
+  ASSERT_EQ(filed.status, 200) << filed.body;
+  const Json j = J(filed);
+  EXPECT_EQ(j["clue"]["status"], "filed");
+  EXPECT_EQ(j["case"]["stage"], "filed");
+  EXPECT_EQ(j["clue"]["case_id"], j["case"]["id"]);
+  // Deciding again conflicts.
+  ExpectProblem(Post(path, {{"decision", "file"}}, sup), 409, "conflict");
+}
+
+TEST_F(ApiTest, WrongTransitionIs409) {
+  const Id id = NewCase("跳阶段");
+  const std::string token = Login("off1");
+  const std::string path = "/cases/" + std::to_string(id) + "/transitions";
+  const Response r = Post(path, {{"to", "solved"}}, token);
+  ExpectProblem(r, 409, "conflict");
+  EXPECT_NE(J(r)["detail"].get<std::string>().find("filed"), std::string::npos);
+  // Missing suspect is a conflict as well, with the reason in the detail.
+  ASSERT_EQ(Post(path, {{"to", "under_investigation"}}, token).status, 200);
+  const Response no_suspect = Post(path, {{"to", "suspect_identified"}}, token);
+  ExpectProblem(no_suspect, 409, "conflict");
+  EXPECT_NE(J(no_suspect)["detail"].get<std::string>().find("suspect"), std::string::npos);
+  // A role that may not is 403.
+  ExpectProblem(Post(path, {{"to", "suspended"}, {"reason", "无线索"}}, token), 403,
+                "permission_denied");
+}
+
+TEST_F(ApiTest, PossibleDuplicateIs409WithTheList) {
+  const std::string token = Login("off1");
+  const Response first = Post("/clues", ChildClueBody(), token);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const Json first_clue = J(first);
+
+  Json again = ChildClueBody();
+  again["summary"] = "同一被害人再次报案";
+  const Response dup = Post("/clues", again, token);
+  ExpectProblem(dup, 409, "possible_duplicate");
+  const Json j = J(dup);
+  ASSERT_TRUE(j["duplicates"].is_array());
+  ASSERT_EQ(j["duplicates"].size(), 1u);
+  EXPECT_EQ(j["duplicates"][0]["id"], first_clue["id"]);
+  EXPECT_EQ(j["duplicates"][0]["reference"], first_clue["reference"]);
+  EXPECT_EQ(j["duplicates"][0]["reason"], "same_victim_id_number");
+
+  const Response check = Post("/clues/check-duplicates", again, token);
+  ASSERT_EQ(check.status, 200);
+  EXPECT_EQ(J(check)["duplicates"].size(), 1u);
+
+  again["confirm_not_duplicate"] = true;
+  const Response saved = Post("/clues", again, token);
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  EXPECT_NE(J(saved)["id"], first_clue["id"]);
+  EXPECT_EQ(J(Call("GET", "/clues", "", token))["total"], 2);
+}
+
+TEST_F(ApiTest, BodyOverOneMebibyteIs413) {
+  const std::string token = Login("off1");
+  const std::string big(kMaxBodyBytes + 1, ' ');
+  ExpectProblem(Call("POST", "/clues", big, token), 413, "payload_too_large");
+  // Refused before authentication, too.
+  ExpectProblem(Call("POST", "/clues", big), 413, "payload_too_large");
+  // Exactly the limit is read (and is not valid JSON here).
+  ExpectProblem(Call("POST", "/clues", std::string(kMaxBodyBytes, ' '), token), 400,
+                "invalid_argument", "body");
+}
+
+TEST_F(ApiTest, WrongMethodIs405) {
+  const std::string token = Login("off1");
+  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
+           {"DELETE", "/cases"}, {"GET", "/auth/login"}, {"POST", "/health"},
+           {"PUT", "/cases/1"}, {"DELETE", "/cases/1/actions/2"}}) {
+    SCOPED_TRACE(method + " " + target);
+    const Response r = Call(method, target, "", token);
+    EXPECT_EQ(r.status, 405) << r.body;
+    EXPECT_EQ(r.content_type, "application/problem+json");
+    EXPECT_EQ(J(r)["status"], 405);
+  }
+  // Also without a token: the method is checked before authentication.
+  EXPECT_EQ(Call("DELETE", "/cases").status, 405);
+}
+
+// ---------------------------------------------------------------- OpenAPI
+
+// Every route the API serves, as (method, pattern).
+const std::vector<std::pair<std::string, std::string>> kRoutes = {
+    {"GET", "/health"},
+    {"GET", "/openapi.json"},
+    {"POST", "/auth/login"},
+    {"POST", "/auth/logout"},
+    {"GET", "/auth/me"},
+    {"GET", "/meta"},
+    {"GET", "/units"},
+    {"GET", "/users"},
+    {"GET", "/campaigns"},
+    {"GET", "/clues"},
+    {"POST", "/clues"},
+    {"POST", "/clues/check-duplicates"},
+    {"GET", "/clues/{id}"},
+    {"POST", "/clues/{id}/track"},
+    {"POST", "/clues/{id}/decision"},
+    {"GET", "/cases"},
+    {"GET", "/cases/{id}"},
+    {"POST", "/cases/{id}/transitions"},
+    {"PUT", "/cases/{id}/checklist/{key}"},
+    {"POST", "/cases/{id}/persons"},
+    {"GET", "/cases/{id}/persons/{person_id}/identity"},
+    {"POST", "/cases/{id}/actions"},
+    {"PATCH", "/cases/{id}/actions/{action_id}"},
+    {"PUT", "/cases/{id}/team"},
+    {"POST", "/cases/{id}/assistance"},
+    {"POST", "/assistance/{id}/answer"},
+    {"POST", "/cases/{id}/shares"},
+    {"GET", "/worklist"},
+    {"GET", "/board"},
+    {"GET", "/dashboard"},
+};
+
+std::string NormalizePattern(const std::string& path) {
+  return std::regex_replace(path, std::regex(R"(\{[^}]+\})"), "{}");
+}
+std::string Concrete(const std::string& path) {
+  return std::regex_replace(path, std::regex(R"(\{[^}]+\})"), "1");
+}
+bool IsHttpMethod(const std::string& key) {
+  static const std::set<std::string> kMethods = {"get",    "put",     "post", "delete",
+                                                 "patch",  "options", "head", "trace"};
+  return kMethods.count(key) > 0;
+}
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+TEST_F(ApiTest, OpenApiDocumentIsValidAndListsEveryRoute) {
+  const Response r = Call("GET", "/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  const Json doc = J(r);
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  ASSERT_TRUE(doc.contains("info"));
+  ASSERT_TRUE(doc["paths"].is_object());
+  std::set<std::string> documented;  // "METHOD {}-normalised path"
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      if (!IsHttpMethod(method)) continue;
+      documented.insert(Lower(method) + " " + NormalizePattern(path));
+      EXPECT_TRUE(op.contains("responses")) << method << " " << path;
+    }
+  }
+  std::set<std::string> served;
+  for (const auto& [method, path] : kRoutes) served.insert(Lower(method) + " " + NormalizePattern(path));
+  for (const auto& route : served) EXPECT_TRUE(documented.count(route)) << "undocumented: " << route;
+  for (const auto& op : documented) EXPECT_TRUE(served.count(op)) << "documented, not listed: " << op;
+}
+
+TEST_F(ApiTest, EveryListedRouteIsServedAndEveryDocumentedOperationIsRoutable) {
+  auto routable = [&](const std::string& method, const std::string& pattern) {
+    // Unauthenticated and without a body: a served route answers 200, 400 or 401, never
+    // "no such route" (404) or 405.
+    const Response r = Call(method, Concrete(pattern));
+    return r.status == 200 || r.status == 400 || r.status == 401;
+  };
+  for (const auto& [method, path] : kRoutes)
+    EXPECT_TRUE(routable(method, path)) << method << " " << path;
+  const Json doc = J(Call("GET", "/openapi.json"));
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      if (!IsHttpMethod(method)) continue;
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      EXPECT_TRUE(routable(upper, path)) << upper << " " << path;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- lists
+
+TEST_F(ApiTest, CaseListPaginatesAndSorts) {
+  for (int i = 0; i < 5; ++i) NewCase("案件 " + std::to_string(i), i == 2 ? 10 : 30);
+  const std::string token = Login("off1");
+
+  const Json page1 = J(Call("GET", "/cases?limit=2", "", token));
+  EXPECT_EQ(page1["total"], 5);
+  EXPECT_EQ(page1["limit"], 2);
+  EXPECT_EQ(page1["offset"], 0);
+  EXPECT_EQ(page1["items"].size(), 2u);
+  const Json last = J(Call("GET", "/cases?limit=2&offset=4", "", token));
+  EXPECT_EQ(last["total"], 5);
+  EXPECT_EQ(last["offset"], 4);
+  EXPECT_EQ(last["items"].size(), 1u);
+  const Json beyond = J(Call("GET", "/cases?offset=10", "", token));
+  EXPECT_EQ(beyond["total"], 5);
+  EXPECT_TRUE(beyond["items"].empty());
+
+  auto references = [&](const std::string& target) {
+    std::vector<std::string> out;
+    const Json page = J(Call("GET", target, "", token));
+    for (const auto& item : page["items"]) out.push_back(item["reference"]);
+    return out;
+  };
+  const std::vector<std::string> asc = references("/cases?sort=reference&order=asc");
+  const std::vector<std::string> desc = references("/cases?sort=reference&order=desc");
+  std::vector<std::string> paged;
+  for (int offset = 0; offset < 5; offset += 2) {
+    for (const auto& ref :
+         references("/cases?sort=reference&order=asc&limit=2&offset=" + std::to_string(offset)))
+      paged.push_back(ref);
+  }
+  ASSERT_EQ(asc.size(), 5u);
+  EXPECT_TRUE(std::is_sorted(asc.begin(), asc.end()));
+  EXPECT_EQ(std::set<std::string>(asc.begin(), asc.end()).size(), 5u);
+  std::vector<std::string> reversed(desc.rbegin(), desc.rend());
+  EXPECT_EQ(reversed, asc);
+  EXPECT_EQ(paged, asc);  // pages neither skip nor repeat
+  EXPECT_EQ(asc.front(), "AJ-2026-000001");
+
+  const Json by_priority = J(Call("GET", "/cases?sort=priority&order=desc", "", token));
+  ASSERT_EQ(by_priority["items"].size(), 5u);
+  EXPECT_EQ(by_priority["items"][0]["major"], true);  // the child victim's case
+  for (size_t i = 1; i < 5; ++i)
+    EXPECT_GE(by_priority["items"][i - 1]["priority"].get<int>(),
+              by_priority["items"][i]["priority"].get<int>());
+
+  // Filters.
+  EXPECT_EQ(J(Call("GET", "/cases?major=true", "", token))["total"], 1);
+  EXPECT_EQ(J(Call("GET", "/cases?major=false", "", token))["total"], 4);
+  EXPECT_EQ(J(Call("GET", "/cases?stage=filed", "", token))["total"], 5);
+  EXPECT_EQ(J(Call("GET", "/cases?stage=solved", "", token))["total"], 0);
+  EXPECT_EQ(J(Call("GET", "/cases?q=" + UrlEncode("案件 3"), "", token))["total"], 1);
+  EXPECT_EQ(J(Call("GET", "/cases?q=AJ-2026-000002", "", token))["total"], 1);
+  EXPECT_EQ(J(Call("GET", "/cases?unit_id=" + std::to_string(w.station2), "", token))["total"], 0);
+}
+
+TEST_F(ApiTest, SqlInjectionTextIsJustText) {
+  for (int i = 0; i < 3; ++i) NewCase("普通案件 " + std::to_string(i));
+  const std::string token = Login("off1");
+  for (const std::string q :
+       {"' OR '1'='1", "' OR 1=1 --", "%'; DROP TABLE cases; --", "\") UNION SELECT * FROM users --",
+        "%", "_", "\\", "'; DELETE FROM clues; --"}) {
+    SCOPED_TRACE(q);
+    for (const std::string list : {"/cases", "/clues"}) {
+      const Response r = Call("GET", list + "?q=" + UrlEncode(q), "", token);
+      ASSERT_EQ(r.status, 200) << r.body;
+      const Json j = J(r);
+      EXPECT_EQ(j["total"], 0);
+      EXPECT_TRUE(j["items"].empty());
+    }
+  }
+  // The tables are intact and searching still works.
+  EXPECT_EQ(J(Call("GET", "/cases", "", token))["total"], 3);
+  EXPECT_EQ(J(Call("GET", "/clues", "", token))["total"], 3);
+  EXPECT_EQ(J(Call("GET", "/cases?q=" + UrlEncode("普通案件 1"), "", token))["total"], 1);
+}
+
+// ---------------------------------------------------------------- identity confidentiality
+
+TEST_F(ApiTest, VictimIdentityAppearsOnlyOnTheIdentityRoute) {
+  const std::string officer = Login("off1");
+  const std::string sup = Login("sup1");
+  const std::string analyst = Login("ana1");
+  // Identity values as typed and as normalised.
+  const std::vector<std::string> secrets = {"张小红", kChildId, "13812345678", "人民路 8 号",
+                                            "2015-03-15", "王大明", "13900001111"};
+  std::vector<std::pair<std::string, Response>> seen;
+  auto keep = [&](const std::string& what, Response r) {
+    seen.push_back({what, r});
+    return r;
+  };
+
+  const Response created = keep("POST /clues", Post("/clues", ChildClueBody(), officer));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string clue_id = std::to_string(J(created)["id"].get<Id>());
+  keep("GET /clues", Call("GET", "/clues", "", officer));
+  keep("GET /clues/{id}", Call("GET", "/clues/" + clue_id, "", officer));
+  keep("POST check-duplicates", Post("/clues/check-duplicates", ChildClueBody(), officer));
+  keep("POST /clues duplicate", Post("/clues", ChildClueBody(), officer));
+  keep("GET /worklist (clue)", Call("GET", "/worklist", "", officer));
+  keep("GET /board (clue)", Call("GET", "/board", "", sup));
+  const Response filed =
+      keep("POST decision", Post("/clues/" + clue_id + "/decision", {{"decision", "file"}}, sup));
+  ASSERT_EQ(filed.status, 200) << filed.body;
+  const std::string case_path = "/cases/" + std::to_string(J(filed)["case"]["id"].get<Id>());
+  const Response added = keep(
+      "POST persons",
+      Post(case_path + "/persons",
+           {{"role", "victim"},
+            {"sex", "female"},
+            {"age_at_offence", 12},
+            {"identity", {{"name", "王大明"}, {"phone", "139 0000 1111"}}}},
+           officer));
+  ASSERT_EQ(added.status, 201) << added.body;
+  keep("POST transitions",
+       Post(case_path + "/transitions", {{"to", "under_investigation"}}, officer));
+  keep("GET /cases", Call("GET", "/cases", "", officer));
+  keep("GET /cases (sup)", Call("GET", "/cases", "", sup));
+  keep("GET /cases (analyst)", Call("GET", "/cases", "", analyst));
+  const Response detail = keep("GET /cases/{id}", Call("GET", case_path, "", officer));
+  keep("GET /cases/{id} (analyst)", Call("GET", case_path, "", analyst));
+  keep("GET /worklist", Call("GET", "/worklist", "", officer));
+  keep("GET /board", Call("GET", "/board", "", sup));
+  keep("GET /dashboard", Call("GET", "/dashboard", "", sup));
+  keep("PUT checklist",
+       Call("PUT", case_path + "/checklist/victim_interview", R"({"done":true})", officer));
+
+  // The identity route does return it, to an allowed user, and is not cached.
+  Id victim1 = 0, victim2 = 0;
+  const Json detail_json = J(detail);
+  for (const auto& p : detail_json["persons"]) {
+    if (p["pseudonym"] == "V1") victim1 = p["id"];
+    if (p["pseudonym"] == "V2") victim2 = p["id"];
+  }
+  ASSERT_NE(victim1, 0);
+  ASSERT_NE(victim2, 0);
+  const Response revealed =
+      Call("GET", case_path + "/persons/" + std::to_string(victim1) + "/identity", "", officer);
+  ASSERT_EQ(revealed.status, 200) << revealed.body;
+  EXPECT_EQ(Header(revealed, "Cache-Control"), "no-store");
+  const Json identity = J(revealed);
+  EXPECT_EQ(identity["name"], "张小红");
+  EXPECT_EQ(identity["id_number"], kChildId);
+  EXPECT_EQ(identity["phone"], "+8613812345678");
+  EXPECT_EQ(identity["date_of_birth"], "2015-03-15");
+  const Json second = J(
+      Call("GET", case_path + "/persons/" + std::to_string(victim2) + "/identity", "", officer));
+  EXPECT_EQ(second["name"], "王大明");
+  ExpectProblem(
+      Call("GET", case_path + "/persons/" + std::to_string(victim1) + "/identity", "", analyst),
+      403, "permission_denied");
+
+  // Reading the case again now shows the reveal on the timeline, still without the identity.
+  keep("GET /cases/{id} after reveal", Call("GET", case_path, "", officer));
+
+  ASSERT_GE(seen.size(), 20u);
+  for (const auto& [what, r] : seen) {
+    EXPECT_LT(r.status, 500) << what << ": " << r.body;
+    for (const auto& secret : secrets)
+      EXPECT_EQ(r.body.find(secret), std::string::npos) << what << " leaks " << secret;
+  }
+  // The officer's case page says that identities exist and may be revealed.
+  const Json d = J(detail);
+  EXPECT_TRUE(d["can_reveal_identity"].get<bool>());
+  for (const auto& p : d["persons"]) {
+    EXPECT_TRUE(p["has_identity"].get<bool>());
+    EXPECT_FALSE(p.contains("identity"));
+  }
+}
+
+// ---------------------------------------------------------------- the rest of the surface
+
+TEST_F(ApiTest, ReferenceDataAndWorkRoutes) {
+  const std::string token = Login("sup1");
+  const Json meta = J(Call("GET", "/meta", "", token));
+  EXPECT_EQ(meta["case_stages"].size(), AllValues<CaseStage>().size());
+  EXPECT_EQ(meta["checklist"].size(), StandardChecklist().size());
+  EXPECT_FALSE(meta["transitions"].empty());
+  EXPECT_EQ(meta["warn_before_hours"], 24);
+  EXPECT_EQ(J(Call("GET", "/units", "", token))["items"].size(), 9u);
+  EXPECT_EQ(J(Call("GET", "/users", "", token))["items"].size(), 3u);
+  EXPECT_EQ(J(Call("GET", "/users?role=officer", "", token))["items"].size(), 1u);
+  EXPECT_TRUE(J(Call("GET", "/campaigns", "", token))["items"].empty());
+
+  NewCase("看板", 10);
+  const Json board = J(Call("GET", "/board", "", token));
+  EXPECT_EQ(board["counts"]["open_major"], 1);
+  EXPECT_EQ(board["major_cases"].size(), 1u);
+  const Json dash = J(Call("GET", "/dashboard", "", token));
+  EXPECT_EQ(dash["totals"]["cases_filed"], 1);
+  EXPECT_EQ(dash["totals"]["minor_victim_cases"], 1);
+  EXPECT_EQ(dash["scope_unit"]["id"], w.county1);
+  const Json wl = J(Call("GET", "/worklist", "", token));
+  EXPECT_EQ(wl["counts"]["open_cases"], 1);  // case manager of the major case
+
+  const std::string officer = Login("off1");
+  ExpectProblem(Call("GET", "/board", "", officer), 403, "permission_denied");
+  const std::string prosecutor = Login("pro1");
+  ExpectProblem(Call("GET", "/dashboard", "", prosecutor), 403, "permission_denied");
+  ExpectProblem(Call("GET", "/dashboard?unit_id=" + std::to_string(w.station2), "", token), 404,
+                "not_found");
+}
+
+TEST_F(ApiTest, CaseWorkThroughTheApi) {
+  const Id id = NewCase("通过接口办案");
+  const std::string token = Login("off1");
+  const std::string c = "/cases/" + std::to_string(id);
+
+  const Response action = Post(c + "/actions",
+                               {{"title", "调取监控"},
+                                {"owner_id", w.officer1},
+                                {"due_at", "2026-03-05T12:00:00Z"}},
+                               token);
+  ASSERT_EQ(action.status, 201) << action.body;
+  const Id action_id = J(action)["actions"][0]["id"];
+  const std::string a = c + "/actions/" + std::to_string(action_id);
+  ExpectProblem(Call("PATCH", a, R"({"status":"reviewed"})", token), 409, "conflict", "status");
+  ExpectProblem(Call("PATCH", a, R"({"status":"completed"})", token), 400, "invalid_argument",
+                "result");
+  const Response done = Call("PATCH", a, R"({"status":"completed","result":"已调取"})", token);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(J(done)["actions"][0]["status"], "completed");
+  ExpectProblem(Call("PATCH", a, R"({"status":"reviewed"})", token), 403, "permission_denied");
+
+  const Response ticked = Call("PUT", c + "/checklist/victim_interview", R"({"done":true})", token);
+  ASSERT_EQ(ticked.status, 200);
+  bool done_flag = false;
+  const Json ticked_json = J(ticked);
+  for (const auto& item : ticked_json["checklist"])
+    if (item["key"] == "victim_interview") done_flag = !item["done_at"].is_null();
+  EXPECT_TRUE(done_flag);
+  ExpectProblem(Call("PUT", c + "/checklist/no_such_item", R"({"done":true})", token), 404,
+                "not_found");
+
+  const Response shared = Post(c + "/shares", {{"unit_id", w.station2}}, token);
+  EXPECT_EQ(shared.status, 201) << shared.body;
+  EXPECT_EQ(J(Call("GET", c, "", Login("off2")))["id"], id);
+
+  const Response asked =
+      Post(c + "/assistance", {{"to_unit_id", w.county2}, {"request", "请协查"}}, token);
+  ASSERT_EQ(asked.status, 201) << asked.body;
+  const Id assistance_id = J(asked)["assistance"][0]["id"];
+  const std::string sup2 = Login("sup2");
+  const Response answered = Post("/assistance/" + std::to_string(assistance_id) + "/answer",
+                                 {{"accept", true}, {"response", "同意"}}, sup2);
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  EXPECT_EQ(J(answered)["status"], "accepted");
+  EXPECT_EQ(Call("GET", c, "", sup2).status, 200);
+
+  const Response team = Call("PUT", c + "/team",
+                             Json{{"lead_investigator_id", w.officer1}}.dump(), token);
+  EXPECT_EQ(team.status, 200) << team.body;
+}
+
+}  // namespace
+}  // namespace aegis::api

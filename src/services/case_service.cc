@@ -122,7 +122,8 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
     nv.why_not = st.ok() ? "" : st.message();
     d.next_stages.push_back(nv);
   }
-  d.can_reveal_identity = policy.MayRevealIdentity(p, c);
+  const Unit* owner = names.Unit(c.unit_id);
+  d.can_reveal_identity = policy.MayRevealIdentity(p, c, owner ? owner->path : std::string());
   return d;
 }
 
@@ -356,7 +357,9 @@ StatusOr<Identity> Services::RevealIdentity(const Principal& p, Id case_id, Id p
     AEGIS_ASSIGN_OR_RETURN(Case c, LoadCase(r, policy_, p, case_id));
     AEGIS_ASSIGN_OR_RETURN(auto person, r.GetPerson(person_id));
     if (!person || person->person.case_id != case_id) return Status::NotFound("person not found");
-    if (person->person.identity_protected && !policy_.MayRevealIdentity(p, c))
+    AEGIS_ASSIGN_OR_RETURN(auto owner, r.GetUnit(c.unit_id));
+    if (person->person.identity_protected &&
+        !policy_.MayRevealIdentity(p, c, owner ? owner->path : std::string()))
       return Status::PermissionDenied("your role may not see this person's identity");
     if (!person->identity_cipher.empty()) {
       AEGIS_ASSIGN_OR_RETURN(identity, vault_.DecryptIdentity(person->identity_cipher));
@@ -384,14 +387,25 @@ StatusOr<Identity> Services::RevealIdentity(const Principal& p, Id case_id, Id p
   return identity;
 }
 
-// Checks that `user_id` names an active user of a unit in `unit_path`'s subtree.
-static Status CheckAssignee(storage::Repo& r, Id user_id, const std::string& field) {
+// Checks that `user_id` may work on case `c`: an active police user of the caller's unit subtree,
+// of the owning unit's subtree, or of a unit the case is shared with. Putting someone on a team
+// opens the case to them, so it never reaches beyond the units already involved.
+static Status CheckAssignee(storage::Repo& r, const Principal& p, const Case& c, Id user_id,
+                            const std::string& field) {
   AEGIS_ASSIGN_OR_RETURN(auto user, r.GetUser(user_id));
   if (!user || !user->active) return Status::InvalidArgument(field, "no such active user");
   if (user->role != Role::kOfficer && user->role != Role::kSupervisor &&
       user->role != Role::kForensic && user->role != Role::kAnalyst)
     return Status::InvalidArgument(field, "must be an officer, supervisor, analyst or forensic user");
-  return Status::Ok();
+  AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(user->unit_id));
+  AEGIS_ASSIGN_OR_RETURN(auto owner, r.GetUnit(c.unit_id));
+  auto under = [&](const std::string& prefix) {
+    return unit && unit->path.compare(0, prefix.size(), prefix) == 0;
+  };
+  if (under(p.unit.path) || (owner && under(owner->path))) return Status::Ok();
+  AEGIS_ASSIGN_OR_RETURN(auto shares, r.ListShares(c.id));
+  if (std::find(shares.begin(), shares.end(), user->unit_id) != shares.end()) return Status::Ok();
+  return Status::InvalidArgument(field, "must belong to a unit working on this case");
 }
 
 StatusOr<CaseDetailView> Services::AddAction(const Principal& p, Id id, const ActionInput& in) {
@@ -400,7 +414,7 @@ StatusOr<CaseDetailView> Services::AddAction(const Principal& p, Id id, const Ac
   return MutateCase(*this, p, id, Capability::kEditCase, "case.action_create",
                     [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
     if (!IsOpenStage(c.stage)) return Status::Conflict("the case is not open for new actions");
-    if (in.owner_id) AEGIS_RETURN_IF_ERROR(CheckAssignee(r, *in.owner_id, "owner_id"));
+    if (in.owner_id) AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.owner_id, "owner_id"));
     Action a;
     a.case_id = id;
     a.title = in.title;
@@ -453,7 +467,7 @@ StatusOr<CaseDetailView> Services::UpdateAction(const Principal& p, Id id, Id ac
     }
     if (in.result) a.result = *in.result;
     if (in.owner_id) {
-      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, *in.owner_id, "owner_id"));
+      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.owner_id, "owner_id"));
       a.owner_id = in.owner_id;
       detail["owner_id"] = *in.owner_id;
     }
@@ -469,11 +483,12 @@ StatusOr<CaseDetailView> Services::UpdateAction(const Principal& p, Id id, Id ac
 StatusOr<CaseDetailView> Services::SetTeam(const Principal& p, Id id, const TeamInput& in) {
   return MutateCase(*this, p, id, Capability::kEditCase, "case.team",
                     [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
-    if (in.case_manager_id) AEGIS_RETURN_IF_ERROR(CheckAssignee(r, *in.case_manager_id, "case_manager_id"));
+    if (in.case_manager_id)
+      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.case_manager_id, "case_manager_id"));
     if (in.lead_investigator_id)
-      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, *in.lead_investigator_id, "lead_investigator_id"));
+      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.lead_investigator_id, "lead_investigator_id"));
     if (in.file_coordinator_id)
-      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, *in.file_coordinator_id, "file_coordinator_id"));
+      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.file_coordinator_id, "file_coordinator_id"));
     if (in.case_manager_id) c.case_manager_id = in.case_manager_id;
     if (in.lead_investigator_id) c.lead_investigator_id = in.lead_investigator_id;
     if (in.file_coordinator_id) c.file_coordinator_id = in.file_coordinator_id;

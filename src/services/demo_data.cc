@@ -223,6 +223,12 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
                        Role::kOfficer, bureau + "-S1"});
     }
   }
+  // Refuse a store with data before spending seconds on password hashing.
+  AEGIS_RETURN_IF_ERROR(store.Read([&](storage::Repo& r) -> Status {
+    AEGIS_ASSIGN_OR_RETURN(auto existing, r.ListUnits());
+    if (!existing.empty()) return Status::Conflict("the database already has data; use a new file");
+    return Status::Ok();
+  }));
   std::vector<std::string> hashes;
   for (size_t i = 0; i < users.size(); ++i) {
     AEGIS_ASSIGN_OR_RETURN(std::string h, HashPassword(opt.password));

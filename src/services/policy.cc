@@ -70,13 +70,15 @@ bool Policy::MaySeeClue(const Principal& p, const std::string& unit_path) const 
   return false;
 }
 
-bool Policy::MayRevealIdentity(const Principal& p, const domain::Case& c) const {
+bool Policy::MayRevealIdentity(const Principal& p, const domain::Case& c,
+                               const std::string& case_unit_path) const {
   if (!p.user.active) return false;
   const bool on_team = c.case_manager_id == p.user.id || c.lead_investigator_id == p.user.id ||
                        c.file_coordinator_id == p.user.id;
   switch (p.user.role) {
     case Role::kSupervisor:
-      return true;  // callers have already checked the case is in the supervisor's scope
+      // The supervisors above the owning unit, or on the case team.
+      return on_team || case_unit_path.compare(0, p.unit.path.size(), p.unit.path) == 0;
     case Role::kOfficer:
       return on_team || c.unit_id == p.unit.id;
     case Role::kProsecutor:

@@ -44,8 +44,10 @@ class Policy {
   // Whether `p` may see the clue received by a unit with path `unit_path`.
   bool MaySeeClue(const Principal& p, const std::string& unit_path) const;
 
-  // Whether `p` may see victims' identities in a case it can already open.
-  bool MayRevealIdentity(const Principal& p, const domain::Case& c) const;
+  // Whether `p` may see victims' identities in a case it can already open; `case_unit_path` is the
+  // path of the case's owning unit. Sharing a case (joint team, assistance) does not share identities.
+  bool MayRevealIdentity(const Principal& p, const domain::Case& c,
+                         const std::string& case_unit_path) const;
 };
 
 }  // namespace aegis::services

@@ -164,26 +164,32 @@ domain::Case MakeCase(domain::Id unit_id) {
 
 TEST(PolicyReveal, SupervisorMayRevealInScope) {
   Policy policy;
-  EXPECT_TRUE(policy.MayRevealIdentity(Who(Role::kSupervisor), MakeCase(3)));
-  EXPECT_TRUE(policy.MayRevealIdentity(Who(Role::kSupervisor), MakeCase(77)));
+  const Principal supervisor = Who(Role::kSupervisor, 100, MakeUnit(2, "/1/2/"));
+  EXPECT_TRUE(policy.MayRevealIdentity(supervisor, MakeCase(3), "/1/2/3/"));
+  EXPECT_TRUE(policy.MayRevealIdentity(supervisor, MakeCase(2), "/1/2/"));
+  // A case of another city shared with this supervisor's unit: its identities stay there.
+  EXPECT_FALSE(policy.MayRevealIdentity(supervisor, MakeCase(77), "/1/7/77/"));
+  domain::Case on_team = MakeCase(77);
+  on_team.case_manager_id = 100;
+  EXPECT_TRUE(policy.MayRevealIdentity(supervisor, on_team, "/1/7/77/"));
 }
 
 TEST(PolicyReveal, OfficerOfOwningUnitOrOnTheTeam) {
   Policy policy;
   const Principal officer = Who(Role::kOfficer, 100);
-  EXPECT_TRUE(policy.MayRevealIdentity(officer, MakeCase(3)));
+  EXPECT_TRUE(policy.MayRevealIdentity(officer, MakeCase(3), "/1/2/3/"));
   domain::Case other = MakeCase(4);
-  EXPECT_FALSE(policy.MayRevealIdentity(officer, other));
+  EXPECT_FALSE(policy.MayRevealIdentity(officer, other, "/1/2/4/"));
   other.lead_investigator_id = 100;
-  EXPECT_TRUE(policy.MayRevealIdentity(officer, other));
+  EXPECT_TRUE(policy.MayRevealIdentity(officer, other, "/1/2/4/"));
   other.lead_investigator_id.reset();
   other.case_manager_id = 100;
-  EXPECT_TRUE(policy.MayRevealIdentity(officer, other));
+  EXPECT_TRUE(policy.MayRevealIdentity(officer, other, "/1/2/4/"));
   other.case_manager_id.reset();
   other.file_coordinator_id = 100;
-  EXPECT_TRUE(policy.MayRevealIdentity(officer, other));
+  EXPECT_TRUE(policy.MayRevealIdentity(officer, other, "/1/2/4/"));
   other.file_coordinator_id = 101;
-  EXPECT_FALSE(policy.MayRevealIdentity(officer, other));
+  EXPECT_FALSE(policy.MayRevealIdentity(officer, other, "/1/2/4/"));
 }
 
 TEST(PolicyReveal, ProsecutorOnlyForItsProcuratorate) {
@@ -191,11 +197,11 @@ TEST(PolicyReveal, ProsecutorOnlyForItsProcuratorate) {
   const Principal prosecutor =
       Who(Role::kProsecutor, 8, MakeUnit(9, "/1/9/", domain::UnitType::kProcuratorate));
   domain::Case c = MakeCase(3);
-  EXPECT_FALSE(policy.MayRevealIdentity(prosecutor, c));
+  EXPECT_FALSE(policy.MayRevealIdentity(prosecutor, c, "/1/2/3/"));
   c.procuratorate_unit_id = 10;
-  EXPECT_FALSE(policy.MayRevealIdentity(prosecutor, c));
+  EXPECT_FALSE(policy.MayRevealIdentity(prosecutor, c, "/1/2/3/"));
   c.procuratorate_unit_id = 9;
-  EXPECT_TRUE(policy.MayRevealIdentity(prosecutor, c));
+  EXPECT_TRUE(policy.MayRevealIdentity(prosecutor, c, "/1/2/3/"));
 }
 
 TEST(PolicyReveal, OtherRolesNever) {
@@ -204,7 +210,7 @@ TEST(PolicyReveal, OtherRolesNever) {
   c.lead_investigator_id = 100;
   c.procuratorate_unit_id = 3;
   for (Role role : {Role::kAnalyst, Role::kForensic, Role::kPartner, Role::kAdministrator})
-    EXPECT_FALSE(policy.MayRevealIdentity(Who(role, 100), c)) << ToString(role);
+    EXPECT_FALSE(policy.MayRevealIdentity(Who(role, 100), c, "/1/2/3/")) << ToString(role);
 }
 
 TEST(PolicyReveal, InactiveNever) {
@@ -212,7 +218,7 @@ TEST(PolicyReveal, InactiveNever) {
   domain::Case c = MakeCase(3);
   c.procuratorate_unit_id = 3;
   for (Role role : kAllRoles)
-    EXPECT_FALSE(policy.MayRevealIdentity(Who(role, 100, MakeUnit(3, "/1/2/3/"), false), c))
+    EXPECT_FALSE(policy.MayRevealIdentity(Who(role, 100, MakeUnit(3, "/1/2/3/"), false), c, "/1/2/3/"))
         << ToString(role);
 }
 

@@ -85,10 +85,6 @@ StatusOr<BoardView> Services::Board(const Principal& p) {
   AEGIS_ASSIGN_OR_RETURN(auto due_soon, ListClues(p, count));
   out.due_soon_decisions = due_soon.total;
 
-  CaseListInput major;
-  major.major = true;
-  major.page.sort = "priority";
-  major.page.limit = 50;
   storage::CaseQuery q;
   q.scope = policy_.CaseScopeFor(p);
   q.major = true;
