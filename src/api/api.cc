@@ -254,8 +254,19 @@ Response Map(const StatusOr<T>& r, const std::function<Json(const T&)>& render, 
   if (!var##_or.ok()) return ProblemResponse(var##_or.status()); \
   const type& var = *var##_or
 
-std::function<Json(const CaseDetailView&)> RenderCase() {
-  return [](const CaseDetailView& d) { return ToJson(d); };
+// Like Map, for results already serialised to JSON text.
+template <typename T>
+Response MapText(const StatusOr<T>& r, const std::function<std::string(const T&)>& render,
+                 int ok = 200) {
+  if (!r.ok()) return ProblemResponse(r.status());
+  Response res;
+  res.status = ok;
+  res.body = render(*r);
+  return res;
+}
+
+Response CaseResponse(const StatusOr<CaseDetailView>& r, int ok = 200) {
+  return MapText<CaseDetailView>(r, [](const CaseDetailView& d) { return CaseDetailJson(d); }, ok);
 }
 
 std::vector<Route> BuildRoutes(const std::string& version) {
@@ -424,30 +435,29 @@ std::vector<Route> BuildRoutes(const std::string& version) {
       if (!st.ok()) return ProblemResponse(st);
     }
     in.unit_id = unit_id;
-    return Map<ListView<CaseSummaryView>>(s.ListCases(ctx.principal, in), [](const auto& list) {
-      return ListJson<CaseSummaryView>(list, [](const CaseSummaryView& v) { return ToJson(v); });
-    });
+    return MapText<ListView<CaseSummaryView>>(
+        s.ListCases(ctx.principal, in),
+        [](const ListView<CaseSummaryView>& list) { return CaseListJson(list); });
   });
   add("GET", "cases/{id}", true, [](Services& s, Context& ctx) {
-    return Map<CaseDetailView>(s.GetCase(ctx.principal, ctx.ids[0]), RenderCase());
+    return CaseResponse(s.GetCase(ctx.principal, ctx.ids[0]));
   });
   add("POST", "cases/{id}/transitions", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
     PARSE_INPUT(TransitionInput, in, ParseTransition, body);
-    return Map<CaseDetailView>(s.Transition(ctx.principal, ctx.ids[0], in), RenderCase());
+    return CaseResponse(s.Transition(ctx.principal, ctx.ids[0], in));
   });
   add("PUT", "cases/{id}/checklist/{key}", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
     if (!body.contains("done") || !body["done"].is_boolean())
       return ProblemResponse(Status::InvalidArgument("done", "must be true or false"));
-    return Map<CaseDetailView>(
-        s.SetChecklist(ctx.principal, ctx.ids[0], ctx.words[0], body["done"].get<bool>()),
-        RenderCase());
+    return CaseResponse(
+        s.SetChecklist(ctx.principal, ctx.ids[0], ctx.words[0], body["done"].get<bool>()));
   });
   add("POST", "cases/{id}/persons", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
     PARSE_INPUT(PersonInput, in, ParsePersonInput, body);
-    return Map<CaseDetailView>(s.AddPerson(ctx.principal, ctx.ids[0], in), RenderCase(), 201);
+    return CaseResponse(s.AddPerson(ctx.principal, ctx.ids[0], in), 201);
   });
   add("GET", "cases/{id}/persons/{id}/identity", true, [](Services& s, Context& ctx) {
     return Map<Identity>(s.RevealIdentity(ctx.principal, ctx.ids[0], ctx.ids[1]),
@@ -456,27 +466,25 @@ std::vector<Route> BuildRoutes(const std::string& version) {
   add("POST", "cases/{id}/actions", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
     PARSE_INPUT(ActionInput, in, ParseActionInput, body);
-    return Map<CaseDetailView>(s.AddAction(ctx.principal, ctx.ids[0], in), RenderCase(), 201);
+    return CaseResponse(s.AddAction(ctx.principal, ctx.ids[0], in), 201);
   });
   add("PATCH", "cases/{id}/actions/{id}", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
     PARSE_INPUT(ActionPatch, in, ParseActionPatch, body);
-    return Map<CaseDetailView>(s.UpdateAction(ctx.principal, ctx.ids[0], ctx.ids[1], in),
-                               RenderCase());
+    return CaseResponse(s.UpdateAction(ctx.principal, ctx.ids[0], ctx.ids[1], in));
   });
   add("PUT", "cases/{id}/team", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
     PARSE_INPUT(TeamInput, in, ParseTeam, body);
-    return Map<CaseDetailView>(s.SetTeam(ctx.principal, ctx.ids[0], in), RenderCase());
+    return CaseResponse(s.SetTeam(ctx.principal, ctx.ids[0], in));
   });
   add("POST", "cases/{id}/assistance", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
     if (!body.contains("to_unit_id") || !body["to_unit_id"].is_number_integer())
       return ProblemResponse(Status::InvalidArgument("to_unit_id", "is required"));
     std::string request = body.contains("request") && body["request"].is_string() ? body["request"].get<std::string>() : "";
-    return Map<CaseDetailView>(s.RequestAssistance(ctx.principal, ctx.ids[0],
-                                                   body["to_unit_id"].get<Id>(), request),
-                               RenderCase(), 201);
+    return CaseResponse(s.RequestAssistance(ctx.principal, ctx.ids[0],
+                                                   body["to_unit_id"].get<Id>(), request), 201);
   });
   add("POST", "assistance/{id}/answer", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
@@ -491,8 +499,7 @@ std::vector<Route> BuildRoutes(const std::string& version) {
     PARSE_BODY(body);
     if (!body.contains("unit_id") || !body["unit_id"].is_number_integer())
       return ProblemResponse(Status::InvalidArgument("unit_id", "is required"));
-    return Map<CaseDetailView>(s.ShareCase(ctx.principal, ctx.ids[0], body["unit_id"].get<Id>()),
-                               RenderCase(), 201);
+    return CaseResponse(s.ShareCase(ctx.principal, ctx.ids[0], body["unit_id"].get<Id>()), 201);
   });
 
   // ---- work

@@ -1,5 +1,7 @@
 #include "api/json_io.h"
 
+#include "api/json_writer.h"
+
 #include <cmath>
 
 namespace aegis::api {
@@ -336,143 +338,242 @@ Json ToJson(const ClueView& v, bool full) {
   return j;
 }
 
-Json ToJson(const CaseSummaryView& v) {
-  const Case& c = v.c;
-  return {{"id", c.id},
-          {"reference", c.reference},
-          {"title", c.title},
-          {"stage", ToString(c.stage)},
-          {"unit_id", c.unit_id},
-          {"unit_name", v.unit_name},
-          {"filed_at", FormatIso8601(c.filed_at)},
-          {"offence_time", OptTime(c.facts.offence_time)},
-          {"major", c.major},
-          {"priority", c.priority},
-          {"historic", c.historic},
-          {"reopened", c.reopened},
-          {"updated_at", FormatIso8601(c.updated_at)},
-          {"stage_deadline", OptTime(c.stage_deadline)},
-          {"stage_deadline_label", c.stage_deadline_label},
-          {"deadline_state", v.deadline_state ? Json(ToString(*v.deadline_state)) : Json(nullptr)},
-          {"lead_investigator_id", Opt(c.lead_investigator_id)},
-          {"lead_investigator_name", v.lead_investigator_name},
-          {"victim_pseudonyms", v.victim_pseudonyms}};
+// ---- Case pages and lists: written directly (see json_writer.h), the hottest responses.
+
+namespace {
+
+void WriteTime(JsonWriter& w, std::string_view key, const std::optional<UnixSeconds>& t) {
+  w.Key(key);
+  if (t) w.String(FormatIso8601(*t));
+  else w.Null();
 }
 
-static Json RefJson(const std::optional<NamedRef>& r) {
-  if (!r) return nullptr;
-  return {{"id", r->id}, {"display_name", r->name}};
+void WriteFacts(JsonWriter& w, const OffenceFacts& f) {
+  w.BeginObject();
+  WriteTime(w, "offence_time", f.offence_time);
+  w.Field("place", f.place);
+  w.Key("latitude").Optional(f.latitude);
+  w.Key("longitude").Optional(f.longitude);
+  w.Key("youngest_victim_age").Optional(f.youngest_victim_age);
+  w.Field("victim_count", f.victim_count);
+  w.Field("offender_count", f.offender_count);
+  w.Field("duty_of_care", ToString(f.duty_of_care));
+  w.Field("weapon", f.weapon);
+  w.Field("serious_injury", f.serious_injury);
+  w.Field("online_dating", f.online_dating);
+  w.Field("linked_series", f.linked_series);
+  w.Field("repeat_offender", f.repeat_offender);
+  w.EndObject();
 }
+
+// The members of a case summary, inside an object the caller opened.
+void WriteSummaryMembers(JsonWriter& w, const CaseSummaryView& v) {
+  const Case& c = v.c;
+  w.Field("id", static_cast<long long>(c.id));
+  w.Field("reference", c.reference);
+  w.Field("title", c.title);
+  w.Field("stage", ToString(c.stage));
+  w.Field("unit_id", static_cast<long long>(c.unit_id));
+  w.Field("unit_name", v.unit_name);
+  w.Field("filed_at", FormatIso8601(c.filed_at));
+  WriteTime(w, "offence_time", c.facts.offence_time);
+  w.Field("major", c.major);
+  w.Field("priority", c.priority);
+  w.Field("historic", c.historic);
+  w.Field("reopened", c.reopened);
+  w.Field("updated_at", FormatIso8601(c.updated_at));
+  WriteTime(w, "stage_deadline", c.stage_deadline);
+  w.Field("stage_deadline_label", c.stage_deadline_label);
+  w.Key("deadline_state");
+  if (v.deadline_state) w.String(ToString(*v.deadline_state));
+  else w.Null();
+  w.Key("lead_investigator_id").Optional(c.lead_investigator_id);
+  w.Field("lead_investigator_name", v.lead_investigator_name);
+  w.Key("victim_pseudonyms").BeginArray();
+  for (const auto& p : v.victim_pseudonyms) w.String(p);
+  w.EndArray();
+}
+
+void WriteAction(JsonWriter& w, const ActionView& v) {
+  const Action& a = v.action;
+  w.BeginObject();
+  w.Field("id", static_cast<long long>(a.id));
+  w.Field("case_id", static_cast<long long>(a.case_id));
+  w.Field("case_reference", v.case_reference);
+  w.Field("title", a.title);
+  w.Field("description", a.description);
+  w.Key("owner_id").Optional(a.owner_id);
+  w.Field("owner_name", v.owner_name);
+  w.Field("status", ToString(a.status));
+  WriteTime(w, "due_at", a.due_at);
+  w.Field("result", a.result);
+  w.Field("created_at", FormatIso8601(a.created_at));
+  w.Field("updated_at", FormatIso8601(a.updated_at));
+  w.Field("overdue", v.overdue);
+  w.EndObject();
+}
+
+void WriteAssistance(JsonWriter& w, const AssistanceView& v) {
+  const AssistanceRequest& a = v.request;
+  w.BeginObject();
+  w.Field("id", static_cast<long long>(a.id));
+  w.Field("case_id", static_cast<long long>(a.case_id));
+  w.Field("case_reference", v.case_reference);
+  w.Field("from_unit_id", static_cast<long long>(a.from_unit_id));
+  w.Field("from_unit_name", v.from_unit_name);
+  w.Field("to_unit_id", static_cast<long long>(a.to_unit_id));
+  w.Field("to_unit_name", v.to_unit_name);
+  w.Field("request", a.request);
+  w.Field("status", ToString(a.status));
+  w.Field("response", a.response);
+  w.Field("created_at", FormatIso8601(a.created_at));
+  w.EndObject();
+}
+
+void WriteRef(JsonWriter& w, std::string_view key, const std::optional<NamedRef>& r) {
+  w.Key(key);
+  if (!r) {
+    w.Null();
+    return;
+  }
+  w.BeginObject().Field("id", static_cast<long long>(r->id)).Field("display_name", r->name).EndObject();
+}
+
+}  // namespace
+
+std::string CaseSummaryJson(const CaseSummaryView& v) {
+  JsonWriter w;
+  w.BeginObject();
+  WriteSummaryMembers(w, v);
+  w.EndObject();
+  return w.Take();
+}
+
+std::string CaseListJson(const ListView<CaseSummaryView>& list) {
+  JsonWriter w;
+  w.BeginObject().Key("items").BeginArray();
+  for (const auto& v : list.items) {
+    w.BeginObject();
+    WriteSummaryMembers(w, v);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Field("total", list.total).Field("total_capped", list.total_capped);
+  w.Field("limit", list.limit).Field("offset", list.offset);
+  w.EndObject();
+  return w.Take();
+}
+
+std::string CaseDetailJson(const CaseDetailView& d) {
+  const Case& c = d.summary.c;
+  JsonWriter w;
+  w.BeginObject();
+  WriteSummaryMembers(w, d.summary);
+  w.Field("summary", c.summary);
+  w.Key("facts");
+  WriteFacts(w, c.facts);
+  w.Key("major_flags").BeginArray();
+  for (const auto& f : c.major_flags) {
+    w.BeginObject().Field("rule_key", f.rule_key).Field("label", f.label);
+    w.Field("label_en", f.label_en).Field("priority", f.priority).EndObject();
+  }
+  w.EndArray();
+  w.Field("rules_version", c.rules_version);
+  w.Key("clue_id").Optional(c.clue_id);
+  w.Key("team").BeginObject();
+  WriteRef(w, "case_manager", d.case_manager);
+  WriteRef(w, "lead_investigator", d.lead_investigator);
+  WriteRef(w, "file_coordinator", d.file_coordinator);
+  w.EndObject();
+  w.Key("supervising_unit_id").Optional(c.supervising_unit_id);
+  w.Key("procuratorate_unit_id").Optional(c.procuratorate_unit_id);
+  WriteTime(w, "solved_at", c.solved_at);
+  WriteTime(w, "closed_at", c.closed_at);
+  w.Key("persons").BeginArray();
+  for (size_t i = 0; i < d.persons.size(); ++i) {
+    const Person& p = d.persons[i];
+    w.BeginObject();
+    w.Field("id", static_cast<long long>(p.id));
+    w.Field("role", ToString(p.role));
+    w.Field("pseudonym", p.pseudonym);
+    w.Field("sex", ToString(p.sex));
+    w.Key("age_at_offence").Optional(p.age_at_offence);
+    w.Field("duty_of_care", ToString(p.duty_of_care));
+    w.Field("notes", p.notes);
+    w.Field("identity_protected", p.identity_protected);
+    w.Field("has_identity", static_cast<bool>(d.person_has_identity[i]));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("checklist").BeginArray();
+  for (const auto& cv : d.checklist) {
+    w.BeginObject();
+    w.Field("key", cv.item.key).Field("label", cv.item.label).Field("label_en", cv.item.label_en);
+    w.Field("stage", ToString(cv.item.stage));
+    w.Field("required_for_prosecution", cv.item.required_for_prosecution);
+    WriteTime(w, "done_at", cv.item.done_at);
+    w.Field("done_by_name", cv.done_by_name);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("timeline").BeginArray();
+  for (const auto& e : d.timeline) {
+    w.BeginObject();
+    w.Field("id", static_cast<long long>(e.event.id));
+    w.Field("at", FormatIso8601(e.event.at));
+    w.Field("kind", e.event.kind);
+    w.Field("actor_name", e.actor_name);
+    // Event details are JSON objects the services wrote; anything else is shown as empty.
+    const std::string& detail = e.event.detail;
+    w.Key("detail").Raw(!detail.empty() && detail.front() == '{' && detail.back() == '}' ? detail : "{}");
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("actions").BeginArray();
+  for (const auto& a : d.actions) WriteAction(w, a);
+  w.EndArray();
+  w.Key("assistance").BeginArray();
+  for (const auto& a : d.assistance) WriteAssistance(w, a);
+  w.EndArray();
+  w.Key("shared_with_units").BeginArray();
+  for (const auto& u : d.shared_with) {
+    w.BeginObject().Field("id", static_cast<long long>(u.id)).Field("name", u.name);
+    w.Field("name_en", u.name_en).EndObject();
+  }
+  w.EndArray();
+  w.Key("next_stages").BeginArray();
+  for (const auto& n : d.next_stages) {
+    w.BeginObject();
+    w.Field("to", ToString(n.to));
+    w.Field("allowed", n.allowed);
+    w.Key("reason");
+    if (n.allowed) w.Null();
+    else w.String(n.why_not);
+    w.Field("requires_reason", n.requires_reason);
+    w.Field("requires_procuratorate", n.requires_procuratorate);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Field("can_reveal_identity", d.can_reveal_identity);
+  w.EndObject();
+  return w.Take();
+}
+
+Json ToJson(const CaseSummaryView& v) { return Json::parse(CaseSummaryJson(v)); }
 
 Json ToJson(const ActionView& v) {
-  const Action& a = v.action;
-  return {{"id", a.id},
-          {"case_id", a.case_id},
-          {"case_reference", v.case_reference},
-          {"title", a.title},
-          {"description", a.description},
-          {"owner_id", Opt(a.owner_id)},
-          {"owner_name", v.owner_name},
-          {"status", ToString(a.status)},
-          {"due_at", OptTime(a.due_at)},
-          {"result", a.result},
-          {"created_at", FormatIso8601(a.created_at)},
-          {"updated_at", FormatIso8601(a.updated_at)},
-          {"overdue", v.overdue}};
+  JsonWriter w;
+  WriteAction(w, v);
+  return Json::parse(w.str());
 }
 
 Json ToJson(const AssistanceView& v) {
-  const AssistanceRequest& a = v.request;
-  return {{"id", a.id},
-          {"case_id", a.case_id},
-          {"case_reference", v.case_reference},
-          {"from_unit_id", a.from_unit_id},
-          {"from_unit_name", v.from_unit_name},
-          {"to_unit_id", a.to_unit_id},
-          {"to_unit_name", v.to_unit_name},
-          {"request", a.request},
-          {"status", ToString(a.status)},
-          {"response", a.response},
-          {"created_at", FormatIso8601(a.created_at)}};
+  JsonWriter w;
+  WriteAssistance(w, v);
+  return Json::parse(w.str());
 }
 
-Json ToJson(const CaseDetailView& d) {
-  Json j = ToJson(d.summary);
-  const Case& c = d.summary.c;
-  j["summary"] = c.summary;
-  j["facts"] = FactsToJson(c.facts);
-  Json flags = Json::array();
-  for (const auto& f : c.major_flags)
-    flags.push_back({{"rule_key", f.rule_key}, {"label", f.label}, {"label_en", f.label_en},
-                     {"priority", f.priority}});
-  j["major_flags"] = flags;
-  j["rules_version"] = c.rules_version;
-  j["clue_id"] = Opt(c.clue_id);
-  j["team"] = {{"case_manager", RefJson(d.case_manager)},
-               {"lead_investigator", RefJson(d.lead_investigator)},
-               {"file_coordinator", RefJson(d.file_coordinator)}};
-  j["supervising_unit_id"] = Opt(c.supervising_unit_id);
-  j["procuratorate_unit_id"] = Opt(c.procuratorate_unit_id);
-  j["solved_at"] = OptTime(c.solved_at);
-  j["closed_at"] = OptTime(c.closed_at);
-  Json persons = Json::array();
-  for (size_t i = 0; i < d.persons.size(); ++i) {
-    const Person& p = d.persons[i];
-    persons.push_back({{"id", p.id},
-                       {"role", ToString(p.role)},
-                       {"pseudonym", p.pseudonym},
-                       {"sex", ToString(p.sex)},
-                       {"age_at_offence", Opt(p.age_at_offence)},
-                       {"duty_of_care", ToString(p.duty_of_care)},
-                       {"notes", p.notes},
-                       {"identity_protected", p.identity_protected},
-                       {"has_identity", static_cast<bool>(d.person_has_identity[i])}});
-  }
-  j["persons"] = persons;
-  Json checklist = Json::array();
-  for (const auto& cv : d.checklist) {
-    checklist.push_back({{"key", cv.item.key},
-                         {"label", cv.item.label},
-                         {"label_en", cv.item.label_en},
-                         {"stage", ToString(cv.item.stage)},
-                         {"required_for_prosecution", cv.item.required_for_prosecution},
-                         {"done_at", OptTime(cv.item.done_at)},
-                         {"done_by_name", cv.done_by_name}});
-  }
-  j["checklist"] = checklist;
-  Json timeline = Json::array();
-  for (const auto& e : d.timeline) {
-    Json detail = Json::parse(e.event.detail, nullptr, false);
-    if (detail.is_discarded()) detail = Json::object();
-    timeline.push_back({{"id", e.event.id},
-                        {"at", FormatIso8601(e.event.at)},
-                        {"kind", e.event.kind},
-                        {"actor_name", e.actor_name},
-                        {"detail", detail}});
-  }
-  j["timeline"] = timeline;
-  Json actions = Json::array();
-  for (const auto& a : d.actions) actions.push_back(ToJson(a));
-  j["actions"] = actions;
-  Json assistance = Json::array();
-  for (const auto& a : d.assistance) assistance.push_back(ToJson(a));
-  j["assistance"] = assistance;
-  Json shared = Json::array();
-  for (const auto& s : d.shared_with)
-    shared.push_back({{"id", s.id}, {"name", s.name}, {"name_en", s.name_en}});
-  j["shared_with_units"] = shared;
-  Json next = Json::array();
-  for (const auto& n : d.next_stages) {
-    next.push_back({{"to", ToString(n.to)},
-                    {"allowed", n.allowed},
-                    {"reason", n.allowed ? Json(nullptr) : Json(n.why_not)},
-                    {"requires_reason", n.requires_reason},
-                    {"requires_procuratorate", n.requires_procuratorate}});
-  }
-  j["next_stages"] = next;
-  j["can_reveal_identity"] = d.can_reveal_identity;
-  return j;
-}
+Json ToJson(const CaseDetailView& d) { return Json::parse(CaseDetailJson(d)); }
 
 Json ToJson(const WorklistView& w) {
   Json clues = Json::array(), cases = Json::array(), actions = Json::array();

@@ -21,6 +21,11 @@ StatusOr<services::ActionInput> ParseActionInput(const Json& j);
 StatusOr<services::ActionPatch> ParseActionPatch(const Json& j);
 StatusOr<services::TeamInput> ParseTeam(const Json& j);
 
+// Serialised directly (the hot read paths).
+std::string CaseSummaryJson(const services::CaseSummaryView& v);
+std::string CaseDetailJson(const services::CaseDetailView& v);
+std::string CaseListJson(const services::ListView<services::CaseSummaryView>& list);
+
 Json ToJson(const domain::User& u, const domain::Unit& unit);
 Json ToJson(const domain::Unit& u);
 Json ToJson(const services::ClueView& v, bool full);

@@ -60,19 +60,43 @@ StatusOr<LoginResult> Services::Login(const std::string& username, const std::st
 }
 
 Status Services::Logout(const std::string& token) {
-  return store_.Write([&](storage::Repo& r) { return r.DeleteSession(HashToken(token)); });
+  const std::string hash = HashToken(token);
+  ForgetSession(hash);
+  return store_.Write([&](storage::Repo& r) { return r.DeleteSession(hash); });
+}
+
+void Services::ForgetSession(const std::string& token_hash) {
+  std::lock_guard lock(session_mu_);
+  session_cache_.erase(token_hash);
 }
 
 StatusOr<Principal> Services::Authenticate(const std::string& token, const std::string& remote) {
   if (token.empty() || token.size() > 128) return Status::Unauthenticated("sign-in required");
   const std::string hash = HashToken(token);
   const UnixSeconds now = Now();
+  auto usable = [&](UnixSeconds expires_at, UnixSeconds last_seen) {
+    return expires_at > now && now - last_seen <= options_.idle_minutes * 60;
+  };
+  {
+    std::lock_guard lock(session_mu_);
+    auto it = session_cache_.find(hash);
+    if (it != session_cache_.end()) {
+      const CachedSession& c = it->second;
+      if (now - c.checked_at < kSessionCacheSeconds && now >= c.checked_at &&
+          usable(c.expires_at, c.last_seen) && now - c.last_seen < 60) {
+        Principal p = c.principal;
+        p.remote = remote;
+        return p;
+      }
+      session_cache_.erase(it);
+    }
+  }
   Principal p;
   p.remote = remote;
-  bool touch = false;
+  UnixSeconds expires_at = 0, last_seen = 0;
   AEGIS_RETURN_IF_ERROR(store_.Read([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(auto s, r.FindSession(hash));
-    if (!s || s->expires_at <= now || now - s->last_seen > options_.idle_minutes * 60)
+    if (!s || !usable(s->expires_at, s->last_seen))
       return Status::Unauthenticated("session expired or unknown; sign in again");
     AEGIS_ASSIGN_OR_RETURN(auto user, r.GetUser(s->user_id));
     if (!user || !user->active) return Status::Unauthenticated("account is disabled");
@@ -80,11 +104,18 @@ StatusOr<Principal> Services::Authenticate(const std::string& token, const std::
     if (!unit) return Status::Internal("user's unit is missing");
     p.user = *user;
     p.unit = *unit;
-    // Refresh the idle timer at most once a minute to keep reads free of writes.
-    touch = now - s->last_seen >= 60;
+    expires_at = s->expires_at;
+    last_seen = s->last_seen;
     return Status::Ok();
   }));
-  if (touch) (void)store_.Write([&](storage::Repo& r) { return r.TouchSession(hash, now); });
+  // Refresh the idle timer at most once a minute to keep reads free of writes.
+  if (now - last_seen >= 60) {
+    (void)store_.Write([&](storage::Repo& r) { return r.TouchSession(hash, now); });
+    last_seen = now;
+  }
+  std::lock_guard lock(session_mu_);
+  if (session_cache_.size() > 10000) session_cache_.clear();  // bounded; refilled on demand
+  session_cache_[hash] = {p, expires_at, last_seen, now};
   return p;
 }
 

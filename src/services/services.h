@@ -4,6 +4,8 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -318,7 +320,19 @@ class Services {
                                     std::optional<Id> unit_id);
 
  private:
-  struct Impl;
+  // Recently validated sessions, so that a burst of requests does not re-read the session, user and
+  // unit rows each time. Entries live a few seconds; logout removes them at once.
+  struct CachedSession {
+    Principal principal;
+    UnixSeconds expires_at = 0;
+    UnixSeconds last_seen = 0;  // as stored
+    UnixSeconds checked_at = 0;
+  };
+  static constexpr UnixSeconds kSessionCacheSeconds = 5;
+  std::mutex session_mu_;
+  std::unordered_map<std::string, CachedSession> session_cache_;
+  void ForgetSession(const std::string& token_hash);
+
   storage::Store& store_;
   Vault vault_;
   ServiceOptions options_;

@@ -144,44 +144,52 @@ void AddPathPrefixes(Where& w, const std::string& column, const std::vector<std:
 constexpr const char* kPostTransferStages =
     "('transferred_for_prosecution','prosecuted','closed')";
 
-void AddScope(Where& w, const CaseScope& scope, const std::string& alias) {
+// Adds "the case is in `scope`": owned by one of the unit subtrees, or one of a small set of extra
+// cases (team member, joint team, accepted assistance, transferred to the procuratorate) gathered
+// by one uncorrelated subquery. When `index_friendly` is false the unit-path terms are written as
+// `+unit_path` so that SQLite will not pick a unit index for them; ListCases does that when many
+// rows match, so the query walks the ORDER BY index and stops after one page instead of sorting
+// every matching row.
+void AddScope(Where& w, const CaseScope& scope, const std::string& alias,
+              bool index_friendly = true) {
   if (scope.all) return;
   if (scope.empty()) {
     w.Add("0");
     return;
   }
-  std::string frag = "(";
-  bool first = true;
-  auto or_ = [&] {
-    if (!first) frag += " OR ";
-    first = false;
-  };
+  const std::string path = (index_friendly ? "" : "+") + alias + ".unit_path";
+  std::vector<std::string> terms;
   for (const auto& p : scope.unit_path_prefixes) {
-    or_();
-    frag += "(" + alias + ".unit_path >= ? AND " + alias + ".unit_path < ?)";
+    terms.push_back("(" + path + " >= ? AND " + path + " < ?)");
     w.Param(p);
     w.Param(PrefixEnd(p));
   }
+  std::vector<std::string> extras;
   if (scope.team_member) {
-    or_();
-    frag += "(" + alias + ".case_manager_id = ? OR " + alias + ".lead_investigator_id = ? OR " +
-            alias + ".file_coordinator_id = ?)";
-    for (int i = 0; i < 3; ++i) w.Param(*scope.team_member);
+    for (const char* col : {"case_manager_id", "lead_investigator_id", "file_coordinator_id"}) {
+      extras.push_back(std::string("SELECT id FROM cases WHERE ") + col + " = ?");
+      w.Param(*scope.team_member);
+    }
   }
   for (Id unit : scope.shared_units) {
-    or_();
-    frag += "(" + alias + ".id IN (SELECT case_id FROM case_shares WHERE unit_id = ?) OR " + alias +
-            ".id IN (SELECT case_id FROM assistance WHERE to_unit_id = ? AND status IN "
-            "('accepted','completed')))";
+    extras.push_back("SELECT case_id FROM case_shares WHERE unit_id = ?");
     w.Param(unit);
+    extras.push_back(
+        "SELECT case_id FROM assistance WHERE to_unit_id = ? AND status IN ('accepted','completed')");
     w.Param(unit);
   }
   if (scope.procuratorate_unit) {
-    or_();
-    frag += "(" + alias + ".procuratorate_unit_id = ? AND " + alias + ".stage IN " +
-            kPostTransferStages + ")";
+    extras.push_back(std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
+                     kPostTransferStages);
     w.Param(*scope.procuratorate_unit);
   }
+  if (!extras.empty()) {
+    std::string in = alias + ".id IN (";
+    for (size_t i = 0; i < extras.size(); ++i) in += (i ? " UNION ALL " : "") + extras[i];
+    terms.push_back(in + ")");
+  }
+  std::string frag = "(";
+  for (size_t i = 0; i < terms.size(); ++i) frag += (i ? " OR " : "") + terms[i];
   w.Add(frag + ")");
 }
 
@@ -744,6 +752,8 @@ class SqliteRepo final : public Repo {
       }
     }
     for (const auto& sql : index_sql) AEGIS_RETURN_IF_ERROR(Exec(db_, sql));
+    // Fresh statistics let the planner choose between scope and sort-order indexes.
+    if (!index_sql.empty()) AEGIS_RETURN_IF_ERROR(Exec(db_, "ANALYZE cases"));
     return Status::Ok();
   }
 
@@ -773,16 +783,17 @@ class SqliteRepo final : public Repo {
     return Status::Ok();
   }
 
-  StatusOr<ListResult<Case>> ListCases(const CaseQuery& q) override {
+  // The WHERE clause of a case list (see AddScope for `index_friendly`).
+  StatusOr<Where> CaseWhere(const CaseQuery& q, bool index_friendly) {
     Where w;
-    AddScope(w, q.scope, "c");
+    AddScope(w, q.scope, "c", index_friendly);
     if (q.stage) { w.Add("c.stage = ?"); w.Param(std::string(ToString(*q.stage))); }
     if (q.major) { w.Add(*q.major ? "c.major = 1" : "c.major = 0"); }
     if (q.historic) { w.Add(*q.historic ? "c.historic = 1" : "c.historic = 0"); }
     if (q.unit_path_of) {
       AEGIS_ASSIGN_OR_RETURN(auto unit, GetUnit(*q.unit_path_of));
       if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
-      AddPathPrefixes(w, "c.unit_path", {unit->path});
+      AddPathPrefixes(w, index_friendly ? "c.unit_path" : "+c.unit_path", {unit->path});
     }
     if (q.open) {
       w.Add(*q.open ? "c.stage IN ('filed','under_investigation','suspect_identified',"
@@ -800,6 +811,11 @@ class SqliteRepo final : public Repo {
       w.Param(LikePattern(q.text));
       w.Param(LikePattern(q.text));
     }
+    return w;
+  }
+
+  StatusOr<ListResult<Case>> ListCases(const CaseQuery& q) override {
+    AEGIS_ASSIGN_OR_RETURN(Where w, CaseWhere(q, true));
     static const std::map<std::string, std::string> kSort = {
         {"filed_at", "c.filed_at"}, {"priority", "c.priority"}, {"updated_at", "c.updated_at"},
         {"reference", "c.reference"}, {"stage_deadline", "c.stage_deadline"},
@@ -815,6 +831,10 @@ class SqliteRepo final : public Repo {
       AEGIS_RETURN_IF_ERROR(c.status());
       out.total_capped = out.total > q.page.count_limit;
       if (out.total_capped) out.total = q.page.count_limit;
+    }
+    // Few matches: let SQLite use the scope's indexes and sort them. Many: walk the sort order.
+    if (out.total > 2000) {
+      AEGIS_ASSIGN_OR_RETURN(w, CaseWhere(q, false));
     }
     std::string cols;
     for (std::string col : Split(kCaseColumns)) cols += (cols.empty() ? "c." : ", c.") + col;

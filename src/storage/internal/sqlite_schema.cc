@@ -228,11 +228,24 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )SQL";
 
+// Indexes for case lists at a million rows: counts answered from covering indexes (stage and unit
+// path; major cases by unit path), team lookups for the scope subquery, and the major-case board
+// walked in priority order. ANALYZE gives the planner the statistics to choose among them.
+constexpr std::string_view kV2 = R"SQL(
+CREATE INDEX cases_stage_unit ON cases(stage, unit_path);
+CREATE INDEX cases_coordinator ON cases(file_coordinator_id);
+CREATE INDEX cases_major_priority ON cases(priority) WHERE major = 1;
+CREATE INDEX cases_major_unit ON cases(unit_path, stage) WHERE major = 1;
+DROP INDEX cases_major;
+ANALYZE;
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema", kV1},
+      {2, "case list indexes", kV2},
   };
   return kMigrations;
 }

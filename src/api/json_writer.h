@@ -1,0 +1,133 @@
+// A small append-only JSON writer for the hot read paths (case pages and lists): building an
+// nlohmann::json tree first costs several hundred allocations per case page.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aegis::api {
+
+class JsonWriter {
+ public:
+  JsonWriter() { out_.reserve(4096); }
+
+  JsonWriter& BeginObject() { return Open('{'); }
+  JsonWriter& EndObject() { return Close('}'); }
+  JsonWriter& BeginArray() { return Open('['); }
+  JsonWriter& EndArray() { return Close(']'); }
+
+  // Writes a member name; the next value call writes its value.
+  JsonWriter& Key(std::string_view key) {
+    Comma();
+    Quote(key);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+  }
+  JsonWriter& String(std::string_view s) {
+    Comma();
+    Quote(s);
+    return *this;
+  }
+  JsonWriter& Int(std::int64_t v) {
+    Comma();
+    out_ += std::to_string(v);
+    return *this;
+  }
+  JsonWriter& Double(double v) {
+    Comma();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    out_ += buf;
+    return *this;
+  }
+  JsonWriter& Bool(bool v) {
+    Comma();
+    out_ += v ? "true" : "false";
+    return *this;
+  }
+  JsonWriter& Null() {
+    Comma();
+    out_ += "null";
+    return *this;
+  }
+  // Inserts an already serialised JSON value (from our own storage) as is.
+  JsonWriter& Raw(std::string_view json) {
+    Comma();
+    out_ += json;
+    return *this;
+  }
+  template <typename T>
+  JsonWriter& Optional(const std::optional<T>& v) {
+    if (!v) return Null();
+    if constexpr (std::is_same_v<T, double>) return Double(*v);
+    else return Int(static_cast<std::int64_t>(*v));
+  }
+
+  // Convenience: Key + value.
+  JsonWriter& Field(std::string_view k, std::string_view v) { return Key(k).String(v); }
+  JsonWriter& Field(std::string_view k, const char* v) { return Key(k).String(v); }
+  JsonWriter& Field(std::string_view k, const std::string& v) { return Key(k).String(v); }
+  JsonWriter& Field(std::string_view k, bool v) { return Key(k).Bool(v); }
+  JsonWriter& Field(std::string_view k, int v) { return Key(k).Int(v); }
+  JsonWriter& Field(std::string_view k, long v) { return Key(k).Int(v); }
+  JsonWriter& Field(std::string_view k, long long v) { return Key(k).Int(v); }
+
+  const std::string& str() const { return out_; }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  JsonWriter& Open(char c) {
+    Comma();
+    out_ += c;
+    first_.push_back(true);
+    return *this;
+  }
+  JsonWriter& Close(char c) {
+    out_ += c;
+    first_.pop_back();
+    return *this;
+  }
+  void Comma() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!first_.empty()) {
+      if (!first_.back()) out_ += ',';
+      first_.back() = false;
+    }
+  }
+  void Quote(std::string_view s) {
+    out_ += '"';
+    for (char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out_ += buf;
+          } else {
+            out_ += ch;
+          }
+      }
+    }
+    out_ += '"';
+  }
+
+  std::string out_;
+  std::vector<bool> first_;
+  bool after_key_ = false;
+};
+
+}  // namespace aegis::api
