@@ -10,6 +10,8 @@
 
 #include "api/api.h"
 #include "api/case_import.h"
+#include "domain/major_case_rules.h"
+#include "domain/review_deadlines.h"
 #include "app/http_server.h"
 #include "services/demo_data.h"
 #include "services/services.h"
@@ -66,6 +68,13 @@ int main(int argc, char** argv) {
   serve->add_option("--port", server.port, "port")->capture_default_str()->check(CLI::Range(1, 65535));
   serve->add_option("--web", server.web_root, "directory of the built web UI (default: web/dist)");
   serve->add_option("--threads", server.threads, "network threads")->capture_default_str()->check(CLI::Range(1, 64));
+  std::string deadline_rules_file, major_rules_file;
+  serve->add_option("--deadline-rules", deadline_rules_file,
+                    "JSON file of filing-review and stage time limits (default: built-in CN-MPS rules)")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--major-rules", major_rules_file,
+                    "JSON file of major-case rules (default: built-in rule set)")
+      ->check(CLI::ExistingFile);
 
   auto* demo = app.add_subcommand("demo", "create a realistic synthetic data set in a new database");
   add_db(demo);
@@ -184,6 +193,25 @@ int main(int argc, char** argv) {
   }
 
   if (serve->parsed()) {
+    // Another jurisdiction loads its own limits and rules; a bad file stops the start-up.
+    auto read_file = [](const std::string& path) {
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      return ss.str();
+    };
+    if (!deadline_rules_file.empty()) {
+      auto rules = domain::ParseDeadlineRules(read_file(deadline_rules_file));
+      if (!rules.ok()) return Fail(Status::InvalidArgument(deadline_rules_file, rules.status().ToString()));
+      spdlog::info("deadline rules {} {} from {}", rules->jurisdiction, rules->version, deadline_rules_file);
+      svc.SetDeadlineRules(std::move(rules).value());
+    }
+    if (!major_rules_file.empty()) {
+      auto rules = domain::ParseMajorCaseRules(read_file(major_rules_file));
+      if (!rules.ok()) return Fail(Status::InvalidArgument(major_rules_file, rules.status().ToString()));
+      spdlog::info("major-case rules {} from {}", rules->version, major_rules_file);
+      svc.SetMajorCaseRules(std::move(rules).value());
+    }
     server.web_root = FindWebRoot(server.web_root);
     if (server.web_root.empty())
       spdlog::warn("no built web UI found (web/dist); serving the API only");

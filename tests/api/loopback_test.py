@@ -353,19 +353,77 @@ def dashboard_and_board(c):
     expect(status == 200 and cases["total"] == 0, "administrators see no case content")
 
 
+@test
+def cli_user_add_then_sign_in(c):
+    # `aegis user add` reads the password from standard input; the new account can sign in at once.
+    result = subprocess.run([AEGIS, "user", "add", "--db", DB, "--username", "new.officer",
+                             "--role", "officer", "--unit", "DEMO-E-MISSION-S1", "--name", "新民警"],
+                            input="A-long-new-passw0rd\n", text=True, capture_output=True)
+    expect(result.returncode == 0, result.stderr)
+    status, body, _, _ = c.request("POST", "/api/v1/auth/login",
+                                   {"username": "new.officer", "password": "A-long-new-passw0rd"},
+                                   auth=False)
+    expect(status == 200 and body["user"]["role"] == "officer", (status, body))
+    result = subprocess.run([AEGIS, "user", "add", "--db", DB, "--username", "x", "--role", "chief",
+                             "--unit", "DEMO"], input="whatever-password\n", text=True,
+                            capture_output=True)
+    expect(result.returncode != 0 and "--role" in result.stderr, result.stderr)
+
+
+@test
+def another_jurisdiction_loads_its_own_limits(c):
+    rules = json.load(open(os.path.join(ROOT, "config", "deadline_rules.cn.json"), encoding="utf-8"))
+    rules["jurisdiction"] = "TEST"
+    rules["review_tracks"][0]["days"] = 5
+    work = tempfile.mkdtemp(prefix="aegis-rules-")
+    try:
+        good = os.path.join(work, "rules.json")
+        json.dump(rules, open(good, "w"), ensure_ascii=False)
+        bad = os.path.join(work, "bad.json")
+        open(bad, "w").write('{"jurisdiction": "X", "review_tracks": [{"track": "standard", "days": -1}]}')
+        refused = subprocess.run([AEGIS, "serve", "--db", DB, "--port", str(free_port()),
+                                  "--deadline-rules", bad], capture_output=True, text=True, timeout=20)
+        expect(refused.returncode != 0 and "bad.json" in refused.stderr, refused.stderr)
+        port = free_port()
+        server = subprocess.Popen([AEGIS, "serve", "--db", DB, "--port", str(port), "--deadline-rules",
+                                   good], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            other = Client(port)
+            for _ in range(100):
+                try:
+                    if other.request("GET", "/api/v1/health", auth=False)[0] == 200:
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            other.token, _ = other.login("officer")
+            status, meta, _, _ = other.request("GET", "/api/v1/meta")
+            expect(meta["deadline_rules"]["jurisdiction"] == "TEST", meta["deadline_rules"])
+            status, clue, _, _ = other.request("POST", "/api/v1/clues", {
+                "source": "walk_in", "summary": "规则文件测试", "received_at": "2026-01-10T08:00:00Z",
+                "confirm_not_duplicate": True})
+            expect(status == 201 and clue["review_deadline"] == "2026-01-15T08:00:00Z", clue)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 ROOT = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+AEGIS = DB = None
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--aegis", required=True)
     args = ap.parse_args()
-    aegis = os.path.realpath(args.aegis)
+    global AEGIS, DB
+    aegis = AEGIS = os.path.realpath(args.aegis)
     work = tempfile.mkdtemp(prefix="aegis-loopback-")
     server = None
     passed = failed = 0
     try:
-        db = os.path.join(work, "t.db")
+        db = DB = os.path.join(work, "t.db")
         subprocess.run([aegis, "demo", "--db", db, "--cases", "400", "--seed", "11"], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port = free_port()
