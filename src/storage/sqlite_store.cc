@@ -17,6 +17,7 @@
 #include "storage/internal/sqlite_schema.h"
 #include "storage/internal/sqlite_stmt.h"
 #include "storage/store.h"
+#include "common/time.h"
 
 namespace aegis::storage {
 namespace {
@@ -715,6 +716,7 @@ class SqliteRepo final : public Repo {
     // maintaining them row by row. The unique index on reference stays (it checks duplicates).
     constexpr size_t kRebuildThreshold = 50000;
     std::vector<std::string> index_sql;
+    std::string trigger_sql;
     if (cases.size() >= kRebuildThreshold) {
       PREPARE(q, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' "
                  "AND sql IS NOT NULL");
@@ -724,12 +726,17 @@ class SqliteRepo final : public Repo {
         index_sql.push_back(q.Text(1));
       }
       AEGIS_RETURN_IF_ERROR(q.status());
+      // The dashboard counters are added up once per batch below instead of by the per-row trigger.
+      PREPARE(t, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'stats_case_insert'");
+      if (t.Step()) trigger_sql = t.Text(0);
+      AEGIS_RETURN_IF_ERROR(t.status());
       // No statement may be mid-step on this connection while the schema changes.
       for (auto& [sql, stmt] : *cache_) stmt->Release();
       for (const auto& name : names) {
         // Index names come from the schema itself, never from input.
         AEGIS_RETURN_IF_ERROR(Exec(db_, "DROP INDEX \"" + name + "\""));
       }
+      if (!trigger_sql.empty()) AEGIS_RETURN_IF_ERROR(Exec(db_, "DROP TRIGGER stats_case_insert"));
     }
     {
       PREPARE(s, std::string("INSERT INTO cases(reference, clue_id, unit_id, unit_path, title, "
@@ -750,6 +757,25 @@ class SqliteRepo final : public Repo {
         }
         c.id = sqlite3_last_insert_rowid(db_);
       }
+    }
+    if (!trigger_sql.empty()) {
+      AEGIS_RETURN_IF_ERROR(Exec(db_, trigger_sql));
+      // What the trigger would have added, for the rows of this batch (their ids are consecutive).
+      static constexpr const char* kAdd =
+          "INSERT INTO daily_stats(unit_path, metric, day, n) "
+          "SELECT unit_path, metric, day, COUNT(*) FROM ("
+          " SELECT unit_path, 'filed' AS metric, filed_at / 86400 AS day FROM cases WHERE id BETWEEN ?1 AND ?2"
+          " UNION ALL SELECT unit_path, 'minor_filed', filed_at / 86400 FROM cases"
+          "  WHERE id BETWEEN ?1 AND ?2 AND youngest_victim_age < 18"
+          " UNION ALL SELECT unit_path, 'solved', solved_at / 86400 FROM cases"
+          "  WHERE id BETWEEN ?1 AND ?2 AND solved_at IS NOT NULL"
+          " UNION ALL SELECT unit_path, 'historic_solved', solved_at / 86400 FROM cases"
+          "  WHERE id BETWEEN ?1 AND ?2 AND solved_at IS NOT NULL AND historic = 1)"
+          " WHERE 1 GROUP BY 1, 2, 3 "
+          "ON CONFLICT(unit_path, metric, day) DO UPDATE SET n = n + excluded.n";
+      PREPARE(add, kAdd);
+      add.Bind(1, cases.front().id).Bind(2, cases.back().id);
+      AEGIS_RETURN_IF_ERROR(add.Run());
     }
     for (const auto& sql : index_sql) AEGIS_RETURN_IF_ERROR(Exec(db_, sql));
     // Fresh statistics let the planner choose between scope and sort-order indexes.
@@ -1155,76 +1181,91 @@ class SqliteRepo final : public Repo {
     return out;
   }
 
-  // ---- dashboard: grouped by (unit_path, month) in SQL, folded into scope and groups here.
+  // ---- dashboard: daily counters (kept by triggers, see the schema) plus two live figures that
+  // depend on "now" (overdue decisions, open major cases), folded into scope and groups here.
   StatusOr<DashboardFigures> Dashboard(const DashboardQuery& q) override {
     DashboardFigures out;
     std::map<std::string, MonthFigures> months;
     std::vector<CountFigures> groups(q.group_units.size());
     const std::vector<std::string>& case_prefixes = q.scope.unit_path_prefixes;
     auto in_scope = [&](const std::string& path, bool clue) {
-      if (!q.scope_unit_path.empty() && path.compare(0, q.scope_unit_path.size(),
-                                                     q.scope_unit_path) != 0)
+      if (!q.scope_unit_path.empty() &&
+          path.compare(0, q.scope_unit_path.size(), q.scope_unit_path) != 0)
         return false;
       if (q.scope.all) return true;
       return PathInPrefixes(path, clue ? q.clue_unit_prefixes : case_prefixes);
     };
-    auto add = [&](const std::string& path, auto member, long long n) {
+    auto add = [&](const std::string& path, long long CountFigures::*member, long long n) {
       out.totals.*member += n;
       for (size_t g = 0; g < q.group_units.size(); ++g) {
         const std::string& gp = q.group_units[g].second;
         if (path.compare(0, gp.size(), gp) == 0) groups[g].*member += n;
       }
     };
-    const UnixSeconds until = q.until.value_or(std::numeric_limits<UnixSeconds>::max());
-    // One grouped query per metric; each returns (unit_path, month, count).
     struct Metric {
-      const char* sql;
       long long CountFigures::*member;
       long long MonthFigures::*month_member;  // nullptr: not charted by month
       bool clue;
     };
-    const Metric metrics[] = {
-        {"SELECT unit_path, strftime('%Y-%m', received_at, 'unixepoch'), COUNT(*) FROM clues "
-         "WHERE received_at >= ?1 AND received_at < ?2 GROUP BY 1, 2",
-         &CountFigures::clues_received, &MonthFigures::clues, true},
-        {"SELECT unit_path, '', COUNT(*) FROM clues WHERE status = 'pending_review' AND "
-         "review_deadline < ?3 AND received_at >= ?1 AND received_at < ?2 GROUP BY 1",
-         &CountFigures::overdue_decisions, nullptr, true},
-        {"SELECT unit_path, strftime('%Y-%m', filed_at, 'unixepoch'), COUNT(*) FROM cases "
-         "WHERE filed_at >= ?1 AND filed_at < ?2 GROUP BY 1, 2",
-         &CountFigures::cases_filed, &MonthFigures::filed, false},
-        {"SELECT unit_path, strftime('%Y-%m', solved_at, 'unixepoch'), COUNT(*) FROM cases "
-         "WHERE solved_at >= ?1 AND solved_at < ?2 GROUP BY 1, 2",
-         &CountFigures::cases_solved, &MonthFigures::solved, false},
-        {"SELECT unit_path, '', COUNT(*) FROM cases WHERE historic = 1 AND solved_at >= ?1 AND "
-         "solved_at < ?2 GROUP BY 1",
-         &CountFigures::historic_solved, nullptr, false},
-        {"SELECT c.unit_path, '', COUNT(*) FROM persons p JOIN cases c ON c.id = p.case_id "
-         "WHERE p.detained_at >= ?1 AND p.detained_at < ?2 GROUP BY 1",
-         &CountFigures::suspects_arrested, nullptr, false},
-        {"SELECT unit_path, '', COUNT(*) FROM cases WHERE major = 1 AND stage IN "
-         "('filed','under_investigation','suspect_identified','suspect_detained','reopened') "
-         "AND filed_at < ?2 AND ?1 = ?1 GROUP BY 1",
-         &CountFigures::open_major, nullptr, false},
-        {"SELECT unit_path, '', COUNT(*) FROM cases WHERE youngest_victim_age < 18 AND "
-         "filed_at >= ?1 AND filed_at < ?2 GROUP BY 1",
-         &CountFigures::minor_victim_cases, nullptr, false},
+    static const std::map<std::string, Metric> kMetrics = {
+        {"clues", {&CountFigures::clues_received, &MonthFigures::clues, true}},
+        {"filed", {&CountFigures::cases_filed, &MonthFigures::filed, false}},
+        {"solved", {&CountFigures::cases_solved, &MonthFigures::solved, false}},
+        {"historic_solved", {&CountFigures::historic_solved, nullptr, false}},
+        {"arrested", {&CountFigures::suspects_arrested, nullptr, false}},
+        {"minor_filed", {&CountFigures::minor_victim_cases, nullptr, false}},
     };
-    for (const Metric& m : metrics) {
-      PREPARE(s, m.sql);
-      s.Bind(1, q.since).Bind(2, until);
-      if (std::string_view(m.sql).find("?3") != std::string_view::npos) s.Bind(3, q.now);
+    // Whole UTC days: a window starting mid-day counts that whole day.
+    const std::int64_t since_day = q.since >= 0 ? q.since / kSecondsPerDay
+                                                : (q.since - kSecondsPerDay + 1) / kSecondsPerDay;
+    const std::int64_t until_day =
+        q.until ? (*q.until + kSecondsPerDay - 1) / kSecondsPerDay : std::numeric_limits<std::int64_t>::max();
+    {
+      PREPARE(s, "SELECT unit_path, metric, day, n FROM daily_stats WHERE day >= ? AND day < ? AND n <> 0");
+      s.Bind(1, since_day).Bind(2, until_day);
+      std::string last_path;
+      bool last_in[2] = {false, false};
       while (s.Step()) {
         const std::string path = s.Text(0);
-        if (!in_scope(path, m.clue)) continue;
-        const long long n = s.Int(2);
-        add(path, m.member, n);
-        if (m.month_member) {
-          const std::string month = s.Text(1);
+        auto m = kMetrics.find(s.Text(1));
+        if (m == kMetrics.end()) continue;
+        if (path != last_path) {
+          last_path = path;
+          last_in[0] = in_scope(path, false);
+          last_in[1] = in_scope(path, true);
+        }
+        if (!last_in[m->second.clue ? 1 : 0]) continue;
+        const long long n = s.Int(3);
+        add(path, m->second.member, n);
+        if (m->second.month_member) {
+          const std::string month = FormatDate(s.Int(2) * kSecondsPerDay).substr(0, 7);
           auto& mf = months[month];
           mf.month = month;
-          mf.*(m.month_member) += n;
+          mf.*(m->second.month_member) += n;
         }
+      }
+      AEGIS_RETURN_IF_ERROR(s.status());
+    }
+    const UnixSeconds until = q.until.value_or(std::numeric_limits<UnixSeconds>::max());
+    {
+      PREPARE(s,
+              "SELECT unit_path, COUNT(*) FROM clues WHERE status = 'pending_review' AND "
+              "review_deadline < ? AND received_at >= ? AND received_at < ? GROUP BY 1");
+      s.Bind(1, q.now).Bind(2, q.since).Bind(3, until);
+      while (s.Step()) {
+        const std::string path = s.Text(0);
+        if (in_scope(path, true)) add(path, &CountFigures::overdue_decisions, s.Int(1));
+      }
+      AEGIS_RETURN_IF_ERROR(s.status());
+    }
+    {
+      PREPARE(s,
+              "SELECT unit_path, COUNT(*) FROM cases WHERE major = 1 AND stage IN "
+              "('filed','under_investigation','suspect_identified','suspect_detained','reopened') "
+              "GROUP BY 1");
+      while (s.Step()) {
+        const std::string path = s.Text(0);
+        if (in_scope(path, false)) add(path, &CountFigures::open_major, s.Int(1));
       }
       AEGIS_RETURN_IF_ERROR(s.status());
     }

@@ -239,3 +239,59 @@ TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
 
 }  // namespace
 }  // namespace aegis::storage
+
+namespace aegis::storage {
+namespace {
+
+long long Scalar(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  sqlite3_open(db.string().c_str(), &h);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr);
+  long long v = -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return v;
+}
+
+// The dashboard counters must equal what a full count says, whether rows came one by one (through
+// the triggers), in a bulk import (added up per batch), or changed afterwards.
+TEST_F(SqliteStoreTest, DailyCountersMatchTheRows) {
+  std::vector<Case> bulk;
+  for (int i = 0; i < 60000; ++i) {
+    Case c = MakeCase(i % 2 ? city_ : other_, "BULK-" + std::to_string(i));
+    c.filed_at = 1700000000 + i * 600;
+    c.facts.youngest_victim_age = i % 3 ? 30 : 12;
+    if (i % 4 == 0) c.solved_at = c.filed_at + 86400;
+    c.historic = i % 8 == 0;
+    bulk.push_back(c);
+  }
+  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
+    AEGIS_RETURN_IF_ERROR(r.BulkInsertCases(bulk));
+    // One more, through the per-row trigger, and then solved by an update.
+    AEGIS_ASSIGN_OR_RETURN(Id one, r.InsertCase(MakeCase(city_, "ONE")));
+    AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(one));
+    c->solved_at = 1800000000;
+    return r.UpdateCase(*c);
+  }).ok());
+  const auto db = dir_ / "t.db";
+  auto counter = [&](const std::string& metric) {
+    return Scalar(db, "SELECT SUM(n) FROM daily_stats WHERE metric = '" + metric + "'");
+  };
+  EXPECT_EQ(counter("filed"), Scalar(db, "SELECT COUNT(*) FROM cases"));
+  EXPECT_EQ(counter("filed"), 60001);
+  EXPECT_EQ(counter("minor_filed"), Scalar(db, "SELECT COUNT(*) FROM cases WHERE youngest_victim_age < 18"));
+  EXPECT_EQ(counter("solved"), Scalar(db, "SELECT COUNT(*) FROM cases WHERE solved_at IS NOT NULL"));
+  EXPECT_EQ(counter("historic_solved"),
+            Scalar(db, "SELECT COUNT(*) FROM cases WHERE solved_at IS NOT NULL AND historic = 1"));
+  // Per unit and day, not only in total.
+  EXPECT_EQ(Scalar(db, "SELECT COUNT(*) FROM (SELECT unit_path, filed_at / 86400 d, COUNT(*) n FROM cases "
+                       "GROUP BY 1, 2 EXCEPT SELECT unit_path, day, n FROM daily_stats WHERE metric = 'filed')"),
+            0);
+  // The bulk path put the trigger back.
+  EXPECT_EQ(Scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'stats_case_insert'"), 1);
+}
+
+}  // namespace
+}  // namespace aegis::storage
