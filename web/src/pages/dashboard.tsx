@@ -181,8 +181,9 @@ export function DashboardPage({ query }: { query: URLSearchParams }) {
       >
         <label class="filter inline">
           <span>{t('dash.campaign')}</span>
-          <Select value={cid ? String(cid) : ''} onChange={(e) => navigate('/dashboard', { campaign_id: e.currentTarget.value || undefined }, true)} data-testid="campaign-select" disabled={!campaigns.data}>
-            <option value="">{t('dash.allTime')}</option>
+          {/* Without a choice the server reports the latest campaign; "all time" only exists when there is none. */}
+          <Select value={cid ? String(cid) : camp ? String(camp.id) : ''} onChange={(e) => navigate('/dashboard', { campaign_id: e.currentTarget.value || undefined }, true)} data-testid="campaign-select" disabled={!campaigns.data}>
+            {(campaigns.data?.items ?? []).length === 0 && <option value="">{t('dash.allTime')}</option>}
             {(campaigns.data?.items ?? []).map((c) => (
               <option key={c.id} value={String(c.id)}>
                 {loc(c.name, c.name_en)}
