@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
   serve->add_option("--port", server.port, "port")->capture_default_str()->check(CLI::Range(1, 65535));
   serve->add_option("--web", server.web_root, "directory of the built web UI (default: web/dist)");
   serve->add_option("--threads", server.threads, "network threads")->capture_default_str()->check(CLI::Range(1, 64));
+  services::ServiceOptions service_opt;
+  serve->add_option("--login-attempts-per-minute", service_opt.login_attempts_per_minute,
+                    "sign-in attempts allowed per client address and minute")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
 
   auto* demo = app.add_subcommand("demo", "create a realistic synthetic data set in a new database");
   add_db(demo);
@@ -148,10 +152,16 @@ int main(int argc, char** argv) {
       std::cout << " " << name << " (" << role << ")";
     }
     std::cout << "\n";
+    if (!demo_opt.totp_secret.empty()) {
+      std::cout << "administrators and supervisors also need a one-time code from the demo TOTP "
+                   "secret "
+                << demo_opt.totp_secret << " (any authenticator app, or oathtool --totp -b "
+                << demo_opt.totp_secret << ")\n";
+    }
     return 0;
   }
 
-  services::Services svc(*store, std::move(vault).value());
+  services::Services svc(*store, std::move(vault).value(), service_opt);
 
   if (import->parsed()) {
     std::ifstream in(import_file, std::ios::binary);
