@@ -49,13 +49,13 @@ void AddAuthRoutes(std::vector<Route>& r) {
     r.push_back({std::move(method), Segments(path), auth, std::move(h), enrolment_ok});
   };
   // Parse a JSON body or a string member of it, or answer with the problem.
-#define AUTH_PARSE_BODY(var)                                      \
-  auto var##_or = ParseBody(ctx.req.body);                        \
-  if (!var##_or.ok()) return ProblemResponse(var##_or.status());  \
+#define AUTH_PARSE_BODY(var)                                     \
+  auto var##_or = ParseBody(ctx.req.body);                       \
+  if (!var##_or.ok()) return ProblemResponse(var##_or.status()); \
   const Json& var = *var##_or
-#define AUTH_MEMBER(var, body, name, required)                     \
-  auto var##_or = StringMember(body, name, required);              \
-  if (!var##_or.ok()) return ProblemResponse(var##_or.status());   \
+#define AUTH_MEMBER(var, body, name, required)                   \
+  auto var##_or = StringMember(body, name, required);            \
+  if (!var##_or.ok()) return ProblemResponse(var##_or.status()); \
   const std::string& var = *var##_or
 
   add("POST", "auth/login", false, false, [](Services& s, Context& ctx) {
@@ -73,10 +73,10 @@ void AddAuthRoutes(std::vector<Route>& r) {
         res.headers.push_back({"Retry-After", std::to_string(refusal.retry_after_seconds)});
       return res;
     }
-    Response res = JsonResponse(
-        200, {{"token", result->token},
-              {"user", ToJson(result->principal.user, result->principal.unit)},
-              {"totp_enrolment_required", result->enrolment_only}});
+    Response res =
+        JsonResponse(200, {{"token", result->token},
+                           {"user", ToJson(result->principal.user, result->principal.unit)},
+                           {"totp_enrolment_required", result->enrolment_only}});
     res.headers.push_back({"Set-Cookie", SessionCookie(result->token)});
     return res;
   });

@@ -18,7 +18,7 @@ TEST(PasswordRules, AcceptsTheDemoAndFixturePasswords) {
   EXPECT_TRUE(CheckNewPassword("Aegis-demo-2026!", "officer").ok());
   EXPECT_TRUE(CheckNewPassword("Aegis-demo-2026!", "sup.mission").ok());
   EXPECT_TRUE(CheckNewPassword("correct-horse-42", "off1").ok());
-  EXPECT_TRUE(CheckNewPassword("long enough pw", "newbie").ok());  // lower case and spaces
+  EXPECT_TRUE(CheckNewPassword("long enough pw", "newbie").ok());     // lower case and spaces
   ExpectRefused("我的密码是蓝色的海洋很长", "officer", "two kinds");  // one class: "others"
   EXPECT_TRUE(CheckNewPassword("我的密码是蓝色的海洋2026", "officer").ok());
   EXPECT_TRUE(CheckNewPassword(std::string(200, 'x') + "Y9", "officer").ok());
@@ -27,7 +27,7 @@ TEST(PasswordRules, AcceptsTheDemoAndFixturePasswords) {
 TEST(PasswordRules, NeedsTwelveCharactersCountedAsCodePoints) {
   ExpectRefused("Short-pw-1", "officer", "at least 12 characters");
   ExpectRefused("Abcdefgh-12", "officer", "at least 12 characters");  // 11
-  EXPECT_TRUE(CheckNewPassword("Abcdefgh-123", "officer").ok());       // 12
+  EXPECT_TRUE(CheckNewPassword("Abcdefgh-123", "officer").ok());      // 12
   // Six Chinese characters are 18 bytes but 6 characters.
   ExpectRefused("蓝色海洋天空1", "officer", "at least 12 characters");
   ExpectRefused(std::string(257, 'a'), "officer", "at most 256 bytes");
@@ -55,8 +55,8 @@ TEST(PasswordRules, RefusesCommonPasswordsAndDressedUpCommonWords) {
   ExpectRefused("!!Welcome2026##", "officer", "too common");
   ExpectRefused("woaini1314520", "officer", "too common");
   ExpectRefused("Aegis2026!!!!", "officer", "too common");
-  ExpectRefused("qwertyqwertyqwerty", "officer", "two kinds");   // one class anyway
-  ExpectRefused("Abc1Abc1Abc1Abc1", "officer", "too common");    // one short pattern repeated
+  ExpectRefused("qwertyqwertyqwerty", "officer", "two kinds");  // one class anyway
+  ExpectRefused("Abc1Abc1Abc1Abc1", "officer", "too common");   // one short pattern repeated
   EXPECT_TRUE(CheckNewPassword("Harbour-lights-77", "officer").ok());
 }
 

@@ -21,12 +21,12 @@ class RateLimiter {
 
  private:
   struct Bucket {
-    double tokens = 0;
+    long long units = 0;  // 60 units are one token
     UnixSeconds at = 0;
   };
   void Prune(UnixSeconds now);  // forgets full buckets so the map stays small
-  const double per_second_;
-  const double burst_;
+  const long long per_second_;  // units refilled a second (= tokens a minute)
+  const long long capacity_;    // units in a full bucket
   std::mutex mu_;
   std::map<std::string, Bucket> buckets_;
   UnixSeconds pruned_at_ = 0;

@@ -176,10 +176,9 @@ StatusOr<LoginResult> Services::Login(const LoginInput& in, LoginRefusal* refusa
     s.user_id = uid;
     s.created_at = now;
     s.last_seen = now;
-    s.expires_at = now + (result.enrolment_only
-                              ? std::min(options_.enrolment_session_minutes * 60,
-                                         options_.session_hours * 3600)
-                              : options_.session_hours * 3600);
+    s.expires_at = now + (result.enrolment_only ? std::min(options_.enrolment_session_minutes * 60,
+                                                           options_.session_hours * 3600)
+                                                : options_.session_hours * 3600);
     s.remote = in.remote.substr(0, 64);
     s.enrolment_only = result.enrolment_only;
     // Sessions that ended by time are removed when their owner signs in again.
@@ -188,9 +187,9 @@ StatusOr<LoginResult> Services::Login(const LoginInput& in, LoginRefusal* refusa
     AEGIS_ASSIGN_OR_RETURN(auto stored, r.FindSession(s.token_hash));
     if (stored) who.session_id = stored->id;
     who.enrolment_only = result.enrolment_only;
-    return r.AppendAudit({MakeAudit(
-        who, now, "auth.login", "user", uid, true,
-        {{"second_factor", totp_on ? "totp" : "none"}, {"enrolment_only", result.enrolment_only}})});
+    return r.AppendAudit({MakeAudit(who, now, "auth.login", "user", uid, true,
+                                    {{"second_factor", totp_on ? "totp" : "none"},
+                                     {"enrolment_only", result.enrolment_only}})});
   }));
   switch (outcome) {
     case Outcome::kOk:
@@ -274,8 +273,9 @@ static Status CheckCurrentPassword(storage::Store& store, Auditor& auditor,
     AEGIS_ASSIGN_OR_RETURN(auto fresh, r.GetUserAuth(p.user.id));
     bool locked_now = false;
     AEGIS_RETURN_IF_ERROR(CountFailure(r, options, p.user.id, fresh, now, &locked_now));
-    return r.AppendAudit({MakeAudit(p, now, action, "user", p.user.id, false,
-                                    {{"reason", "wrong current password"}, {"locked", locked_now}})});
+    return r.AppendAudit(
+        {MakeAudit(p, now, action, "user", p.user.id, false,
+                   {{"reason", "wrong current password"}, {"locked", locked_now}})});
   }));
   return Status::InvalidArgument("current_password", "is not correct");
 }
@@ -302,8 +302,8 @@ StatusOr<int> Services::ChangePassword(const Principal& p, const std::string& cu
     AEGIS_RETURN_IF_ERROR(r.PutUserAuth(*auth));
     // Whoever else held a session (perhaps the reason for the change) is signed out.
     AEGIS_ASSIGN_OR_RETURN(
-        ended, r.DeleteSessionsOfUser(p.user.id, p.session_id ? std::optional<Id>(p.session_id)
-                                                              : std::nullopt));
+        ended, r.DeleteSessionsOfUser(
+                   p.user.id, p.session_id ? std::optional<Id>(p.session_id) : std::nullopt));
     return r.AppendAudit({MakeAudit(p, now, "auth.password_change", "user", p.user.id, true,
                                     {{"sessions_ended", ended}})});
   }));
@@ -313,8 +313,8 @@ StatusOr<int> Services::ChangePassword(const Principal& p, const std::string& cu
 StatusOr<TotpEnrolment> Services::EnrolTotp(const Principal& p,
                                             const std::string& current_password) {
   const UnixSeconds now = Now();
-  AEGIS_RETURN_IF_ERROR(
-      CheckCurrentPassword(store_, *auditor_, options_, p, current_password, now, "auth.totp.enrol"));
+  AEGIS_RETURN_IF_ERROR(CheckCurrentPassword(store_, *auditor_, options_, p, current_password, now,
+                                             "auth.totp.enrol"));
   std::string secret = NewTotpSecret();
   TotpEnrolment out;
   out.secret = Base32Encode(secret);
@@ -374,7 +374,8 @@ Status Services::ConfirmTotp(const Principal& p, const std::string& code) {
   }));
   if (mismatch) {
     return Status::InvalidArgument(
-        "code", "does not match; check that the device's clock is right and enter the current code");
+        "code",
+        "does not match; check that the device's clock is right and enter the current code");
   }
   return Status::Ok();
 }
@@ -385,8 +386,8 @@ Status Services::DisableTotp(const Principal& p, const std::string& current_pass
     return Status::PermissionDenied("administrators and supervisors must keep a second factor");
   if (code.empty()) return Status::InvalidArgument("code", "is required");
   const UnixSeconds now = Now();
-  AEGIS_RETURN_IF_ERROR(
-      CheckCurrentPassword(store_, *auditor_, options_, p, current_password, now, "auth.totp.disable"));
+  AEGIS_RETURN_IF_ERROR(CheckCurrentPassword(store_, *auditor_, options_, p, current_password, now,
+                                             "auth.totp.disable"));
   bool mismatch = false;
   AEGIS_RETURN_IF_ERROR(store_.Write([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(auto auth, r.GetUserAuth(p.user.id));

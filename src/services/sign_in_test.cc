@@ -132,9 +132,9 @@ TEST(SignInRateLimitTest, TenAttemptsAMinutePerAddressThenTooManyRequestsWithRet
   };
   for (int i = 0; i < 10; ++i) {
     // Different unknown users: the limit is per address, not per account.
-    ExpectStatus(Login("nobody" + std::to_string(i), "x-password-1", "", nullptr, "203.0.113.7")
-                     .status(),
-                 StatusCode::kUnauthenticated);
+    ExpectStatus(
+        Login("nobody" + std::to_string(i), "x-password-1", "", nullptr, "203.0.113.7").status(),
+        StatusCode::kUnauthenticated);
   }
   LoginRefusal why;
   ExpectStatus(Login("off1", kTestPassword, "", &why, "203.0.113.7").status(),
@@ -275,9 +275,9 @@ TEST_F(SignInTest, OptionalTotpEnrolmentFlowForAnOfficer) {
   sec = Must(s().AccountSecurity(me));
   EXPECT_TRUE(sec.totp_enabled);
   EXPECT_FALSE(sec.totp_pending);
-  EXPECT_TRUE(s().Authenticate(Must(Login("off1", kTestPassword, TotpCode(key, w.now + 30))).token,
-                               "")
-                  .ok());
+  EXPECT_TRUE(
+      s().Authenticate(Must(Login("off1", kTestPassword, TotpCode(key, w.now + 30))).token, "")
+          .ok());
   // Sessions opened with the password alone end when the second factor is turned on.
   ExpectStatus(s().Authenticate(other_session, "").status(), StatusCode::kUnauthenticated);
   ExpectStatus(s().EnrolTotp(me, kTestPassword).status(), StatusCode::kConflict);
@@ -336,12 +336,14 @@ TEST_F(SignInTest, TotpSecretsAreEncryptedAtRestAndBoundToTheirUser) {
   const std::string key = Must(Base32Decode(e.secret));
   ASSERT_TRUE(s().ConfirmTotp(me, TotpCode(key, w.now)).ok());
   storage::UserAuthRecord stored;
-  ASSERT_TRUE(w.store->Read([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto a, r.GetUserAuth(w.officer1));
-    if (!a) return Status::NotFound("no record");
-    stored = *a;
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(w.store
+                  ->Read([&](storage::Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto a, r.GetUserAuth(w.officer1));
+                    if (!a) return Status::NotFound("no record");
+                    stored = *a;
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(stored.totp_secret.find(key), std::string::npos);
   EXPECT_EQ(stored.totp_secret.find(e.secret), std::string::npos);
   EXPECT_GT(stored.totp_secret.size(), key.size());

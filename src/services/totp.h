@@ -15,7 +15,7 @@ namespace aegis::services {
 
 inline constexpr int kTotpStepSeconds = 30;
 inline constexpr int kTotpDigits = 6;
-inline constexpr int kTotpWindowSteps = 1;     // codes of the previous and next step also count
+inline constexpr int kTotpWindowSteps = 1;      // codes of the previous and next step also count
 inline constexpr size_t kTotpSecretBytes = 20;  // 160 bits, as RFC 4226 recommends
 
 // RFC 4648 base32 without padding ("GEZDGNBV...").
