@@ -102,14 +102,24 @@ function Header({ s, route }: { s: Session; route: Route }) {
           </ul>
         </nav>
         <div class="topbar-user">
-          <span class="user-chip" data-testid="current-user" title={t('nav.user')}>
-            <span class="user-name">{s.user.display_name}</span>
-            <span class="user-role">
-              {label('role', s.user.role)} · {langStore.get() === 'en' ? s.user.unit?.name_en || s.user.unit?.name : s.user.unit?.name}
+          {/* The user's name opens the account security page (password, second factor, sessions). */}
+          <a
+            href={href('/account')}
+            class="user-chip-link"
+            aria-current={route.segments[0] === 'account' ? 'page' : undefined}
+            title={t('account.nav')}
+            data-testid="nav-account"
+          >
+            <span class="user-chip" data-testid="current-user">
+              <span class="user-name">{s.user.display_name}</span>
+              <span class="user-role">
+                {label('role', s.user.role)} · {langStore.get() === 'en' ? s.user.unit?.name_en || s.user.unit?.name : s.user.unit?.name}
+              </span>
             </span>
-          </span>
-          <a href={href('/account')} class={`btn btn-ghost btn-sm ${route.segments[0] === 'account' ? 'active' : ''}`} aria-current={route.segments[0] === 'account' ? 'page' : undefined} data-testid="nav-account">
-            {t('account.nav')}
+            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" class="user-chip-icon">
+              <path d="M7 10V7a5 5 0 0 1 10 0v3M5 10h14v10H5z" stroke="currentColor" stroke-width="1.8" fill="none" stroke-linejoin="round" />
+            </svg>
+            <span class="visually-hidden">{` · ${t('account.nav')}`}</span>
           </a>
           <LangSwitch />
           <button type="button" class="btn btn-ghost btn-sm" onClick={signOut} disabled={busy} data-testid="sign-out">

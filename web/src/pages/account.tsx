@@ -3,9 +3,10 @@
 // second factor (administrators and supervisors who have none yet).
 import { useState } from 'preact/hooks';
 import { ApiError, api, type SessionInfo, type TotpEnrolment, type User } from '../api';
-import { fmtDateTime, label, t } from '../i18n';
+import { fmtDateTime, label, langStore, setLang, t } from '../i18n';
 import type { MessageKey } from '../locales/zh';
 import { enrolStore, loadSession, sessionStore } from '../session';
+import { useStore } from '../store';
 import { Alert, Badge, Empty, ErrorState, Field, PageHeader, Section, Skeleton, errorMessage, toast, useAsync, useTitle } from '../ui';
 
 // The server's reasons (English) for refusing a new password, and their translations.
@@ -353,6 +354,7 @@ export function AccountPage({ user }: { user: User }) {
 
 /** Shown instead of the application while the session may only enrol a second factor. */
 export function EnrolmentPage({ user }: { user: User }) {
+  const l = useStore(langStore);
   useTitle(t('account.enrolTitle'));
   const [busy, setBusy] = useState(false);
   const signOut = async () => {
@@ -381,6 +383,10 @@ export function EnrolmentPage({ user }: { user: User }) {
         <p class="muted small">{t('account.enrolWhy', { name: user.display_name, role: label('role', user.role) })}</p>
         <TotpSetup onDone={done} />
         <div class="login-foot">
+          <button type="button" class="btn btn-ghost btn-sm" data-testid="lang-switch" onClick={() => setLang(l === 'zh' ? 'en' : 'zh')} aria-label={t('lang.switchAria')}>
+            <span aria-hidden="true">文/A </span>
+            {t('lang.switch')}
+          </button>
           <button type="button" class="btn btn-ghost btn-sm" onClick={() => void signOut()} disabled={busy} data-testid="enrol-sign-out">
             {t('nav.signOut')}
           </button>

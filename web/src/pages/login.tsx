@@ -12,18 +12,20 @@ export function LoginPage() {
   // The one-time code field appears when the server asks for it (401 totp_required).
   const [needTotp, setNeedTotp] = useState(false);
   const [totp, setTotp] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  // A thunk, so that the message follows a language switch.
+  const [error, setErrorThunk] = useState<(() => string) | null>(null);
+  const setError = (msg: (() => string) | null) => setErrorThunk(() => msg);
   const [busy, setBusy] = useState(false);
   useTitle(t('login.title'));
 
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!username.trim() || !password) {
-      setError(t('login.required'));
+      setError(() => t('login.required'));
       return;
     }
     if (needTotp && !/^\d{6}$/.test(totp.trim())) {
-      setError(t('login.totpFormat'));
+      setError(() => t('login.totpFormat'));
       return;
     }
     setBusy(true);
@@ -36,17 +38,17 @@ export function LoginPage() {
     } catch (err) {
       if (err instanceof ApiError && err.status === 401 && (err.code === 'totp_required' || err.code === 'totp_invalid')) {
         // The password was right: keep it and ask for the code.
-        setError(err.code === 'totp_invalid' ? t('login.totpBad') : needTotp ? t('login.totpAsk') : null);
+        setError(err.code === 'totp_invalid' ? () => t('login.totpBad') : needTotp ? () => t('login.totpAsk') : null);
         setNeedTotp(true);
         setTotp('');
         setBusy(false);
         window.setTimeout(() => document.getElementById('login-totp')?.focus(), 0);
         return;
       }
-      if (err instanceof ApiError && err.status === 401) setError(t('login.bad'));
+      if (err instanceof ApiError && err.status === 401) setError(() => t('login.bad'));
       else if (err instanceof ApiError && err.status === 429)
-        setError(err.retryAfter ? t('login.lockedFor', { n: err.retryAfter }) : t('login.locked'));
-      else setError(t('login.failed', { msg: errorMessage(err) }));
+        setError(() => (err.retryAfter ? t('login.lockedFor', { n: err.retryAfter }) : t('login.locked')));
+      else setError(() => t('login.failed', { msg: errorMessage(err) }));
       setPassword('');
       setNeedTotp(false);
       setTotp('');
@@ -113,7 +115,7 @@ export function LoginPage() {
           <div class="login-error" aria-live="assertive">
             {error && (
               <p class="alert alert-error" role="alert" data-testid="login-error">
-                {error}
+                {error()}
               </p>
             )}
           </div>
