@@ -471,6 +471,9 @@ StatusOr<int> Services::RevokeUserSessions(const Principal& p, Id user_id) {
     // Users outside the caller's unit subtree answer like unknown ones.
     if (!user || !unit || unit->path.compare(0, p.unit.path.size(), p.unit.path) != 0)
       return Status::NotFound("no such user");
+    // Supervisors manage their officers' sessions, not the administrators' above them.
+    if (user->role == Role::kAdministrator && p.user.role != Role::kAdministrator)
+      return Status::PermissionDenied("only administrators may end an administrator's sessions");
     AEGIS_ASSIGN_OR_RETURN(ended, r.DeleteSessionsOfUser(user_id, std::nullopt));
     return r.AppendAudit({MakeAudit(p, now, "auth.session.revoke_user", "user", user_id, true,
                                     {{"sessions_ended", ended}})});

@@ -480,6 +480,15 @@ TEST_F(SignInTest, SupervisorsEndTheSessionsOfUsersInTheirSubtree) {
   ExpectStatus(s().RevokeUserSessions(SignedIn("off1"), w.officer1).status(),
                StatusCode::kPermissionDenied);
   EXPECT_EQ(CountAudit(w.officer1, "auth.session.revoke_user", true), 1);
+
+  // A province-level supervisor reaches the administrator's unit, but not the administrator.
+  const Id top = w.AddUser("suptop", "省厅督导", Role::kSupervisor, w.province);
+  const Principal province_sup = w.As(top);
+  ExpectStatus(s().RevokeUserSessions(province_sup, w.admin).status(),
+               StatusCode::kPermissionDenied);
+  EXPECT_EQ(Must(s().RevokeUserSessions(province_sup, w.officer2)), 1);
+  ExpectStatus(s().Authenticate(o2, "").status(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(Must(s().RevokeUserSessions(w.As(w.admin), w.supervisor1)), 1);
 }
 
 }  // namespace
