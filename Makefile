@@ -30,6 +30,8 @@ run: build
 	@echo "  Aegis is starting on http://127.0.0.1:$(PORT)/"
 	@echo "  Sign in as 'officer' or 'supervisor' (also: analyst, prosecutor, admin)"
 	@echo "  with the demo password: Aegis-demo-2026!"
+	@echo "  (supervisor and admin also need a one-time code: demo TOTP secret"
+	@echo "   AEGISDEMOSECRETTOTPFORDEMOONLYAA in an authenticator app, or oathtool --totp -b <secret>)"
 	@echo "  (data: $(DB); delete it to regenerate the demo data; Ctrl-C stops the server)"
 	@echo
 	$(AEGIS) serve --db $(DB) --port $(PORT) --web web/dist

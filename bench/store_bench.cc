@@ -5,14 +5,17 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "api/api.h"
 #include "services/demo_data.h"
 #include "services/services.h"
+#include "services/totp.h"
 #include "storage/store.h"
 
 namespace aegis {
@@ -45,6 +48,25 @@ std::vector<services::CaseImportRow> SyntheticCases(long long n, long long first
     r.c.facts.longitude = -122.5 + (rng() % 1000) / 10000.0;
   }
   return rows;
+}
+
+
+// The demo's supervisors sign in with a one-time code from the documented demo secret. Each time
+// step is accepted once per account, and an earlier run on the same database may have used the
+// current one: then the next step is tried, and failing that the next step is waited for.
+services::LoginResult SignInProvinceSupervisor(services::Services& s) {
+  const std::string key = services::Base32Decode(services::kDemoTotpSecret).value();
+  for (int round = 0; round < 3; ++round) {
+    for (int ahead = 0; ahead <= 1; ++ahead) {
+      auto r = s.Login(services::LoginInput{"sup.province", "Aegis-demo-2026!",
+                                            services::TotpCode(key, s.Now() + 30 * ahead), "bench"});
+      if (r.ok()) return std::move(r).value();
+      std::fprintf(stderr, "bench: sign-in: %s\n", r.status().ToString().c_str());
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(31 - s.Now() % 30));
+  }
+  std::fprintf(stderr, "bench: cannot sign in as sup.province\n");
+  std::abort();
 }
 
 struct Fixture {
@@ -80,7 +102,7 @@ struct Fixture {
       (void)services->ImportCases(rows).value();
     }
     api = std::make_unique<api::Api>(*services, "bench");
-    auto login = services->Login("sup.province", "Aegis-demo-2026!", "bench").value();
+    auto login = SignInProvinceSupervisor(*services);
     supervisor = login.principal;
     token = login.token;
     (void)store->Read([&](storage::Repo& r) -> Status {

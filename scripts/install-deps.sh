@@ -8,7 +8,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config ccache git curl python3 wrk
   libasio-dev librestinio-dev libcpp-httplib-dev libsqlite3-dev sqlite3
   libpq-dev libpqxx-dev postgresql
-  nlohmann-json3-dev libsimdjson-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libicu-dev
+  nlohmann-json3-dev libsimdjson-dev libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium fonts-wqy-microhei
 )

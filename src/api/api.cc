@@ -5,6 +5,7 @@
 #include <map>
 
 #include "api/json_io.h"
+#include "api/routing.h"
 
 namespace aegis::api {
 
@@ -13,8 +14,9 @@ using namespace aegis::services;
 
 namespace {
 
+using namespace internal;
+
 constexpr std::string_view kPrefix = "/api/v1";
-constexpr std::string_view kCookieName = "aegis_session";
 
 int HttpStatus(StatusCode code) {
   switch (code) {
@@ -46,36 +48,6 @@ const char* Title(StatusCode code) {
   }
 }
 
-Response JsonResponse(int status, const Json& body) {
-  Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return r;
-}
-
-std::string UrlDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size()) {
-      int v = 0;
-      auto [p, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-      if (ec == std::errc() && p == s.data() + i + 3) {
-        out += static_cast<char>(v);
-        i += 2;
-      } else {
-        out += s[i];
-      }
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-using Query = std::map<std::string, std::string>;
-
 Query ParseQuery(std::string_view q) {
   Query out;
   while (!q.empty()) {
@@ -90,23 +62,6 @@ Query ParseQuery(std::string_view q) {
     q.remove_prefix(amp + 1);
   }
   return out;
-}
-
-std::string TokenFrom(const Request& req) {
-  if (req.authorization.rfind("Bearer ", 0) == 0) return req.authorization.substr(7);
-  std::string_view c = req.cookie;
-  while (!c.empty()) {
-    const size_t semi = c.find(';');
-    std::string_view part = c.substr(0, semi);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > kCookieName.size() && part.substr(0, kCookieName.size()) == kCookieName &&
-        part[kCookieName.size()] == '=') {
-      return std::string(part.substr(kCookieName.size() + 1));
-    }
-    if (semi == std::string_view::npos) break;
-    c.remove_prefix(semi + 1);
-  }
-  return {};
 }
 
 // Query-string readers: each error names the parameter.
@@ -205,39 +160,6 @@ std::optional<Id> ParseId(const std::string& s) {
   return v;
 }
 
-std::vector<std::string> Segments(std::string_view path) {
-  std::vector<std::string> out;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    const size_t slash = path.find('/');
-    out.push_back(UrlDecode(path.substr(0, slash)));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash);
-  }
-  return out;
-}
-
-// A route: method, pattern segments ("{id}" matches a positive integer), handler.
-struct Context {
-  const Request& req;
-  const Query& query;
-  std::vector<Id> ids;        // the {id} segments, in order
-  std::vector<std::string> words;  // the {key} segments, in order
-  Principal principal;
-};
-
-using Handler = std::function<Response(Services&, Context&)>;
-
-struct Route {
-  std::string method;
-  std::vector<std::string> pattern;
-  bool needs_auth;
-  Handler handler;
-};
-
 template <typename T>
 Response Map(const StatusOr<T>& r, const std::function<Json(const T&)>& render, int ok = 200) {
   if (!r.ok()) return ProblemResponse(r.status());
@@ -283,35 +205,7 @@ std::vector<Route> BuildRoutes(const std::string& version) {
     res.body = OpenApiDocument();
     return res;
   });
-  add("POST", "auth/login", false, [](Services& s, Context& ctx) {
-    PARSE_BODY(body);
-    std::string username, password;
-    if (!body.contains("username") || !body["username"].is_string())
-      return ProblemResponse(Status::InvalidArgument("username", "is required"));
-    if (!body.contains("password") || !body["password"].is_string())
-      return ProblemResponse(Status::InvalidArgument("password", "is required"));
-    auto result = s.Login(body["username"].get<std::string>(), body["password"].get<std::string>(),
-                          ctx.req.remote);
-    if (!result.ok()) return ProblemResponse(result.status());
-    Response res = JsonResponse(
-        200, {{"token", result->token},
-              {"user", ToJson(result->principal.user, result->principal.unit)}});
-    res.headers.push_back({"Set-Cookie", std::string(kCookieName) + "=" + result->token +
-                                             "; Path=/; HttpOnly; SameSite=Strict"});
-    return res;
-  });
-  add("POST", "auth/logout", true, [](Services& s, Context& ctx) {
-    Status st = s.Logout(TokenFrom(ctx.req));
-    if (!st.ok()) return ProblemResponse(st);
-    Response res;
-    res.status = 204;
-    res.headers.push_back({"Set-Cookie", std::string(kCookieName) +
-                                             "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"});
-    return res;
-  });
-  add("GET", "auth/me", true, [](Services&, Context& ctx) {
-    return JsonResponse(200, ToJson(ctx.principal.user, ctx.principal.unit));
-  });
+  AddAuthRoutes(r);
   add("GET", "meta", true, [](Services& s, Context&) { return JsonResponse(200, MetaJson(s)); });
   add("GET", "units", true, [](Services& s, Context& ctx) {
     return Map<std::vector<Unit>>(s.ListUnits(ctx.principal), [](const auto& units) {
@@ -600,6 +494,11 @@ Response Api::Dispatch(const Request& req) {
         auto principal = services_.Authenticate(TokenFrom(req), req.remote);
         if (!principal.ok()) return ProblemResponse(principal.status());
         ctx.principal = std::move(principal).value();
+        if (ctx.principal.enrolment_only && !route.enrolment_ok) {
+          return ProblemWithCode(
+              Status::PermissionDenied("set up the second factor (TOTP) before anything else"),
+              "totp_enrolment_required");
+        }
       }
       if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") &&
           !req.body.empty() && req.content_type.rfind("application/json", 0) != 0) {

@@ -10,6 +10,7 @@
 
 #include "api/json_io.h"
 #include "services/testing_fixture.h"
+#include "services/totp.h"
 
 namespace aegis::api {
 namespace {
@@ -62,12 +63,33 @@ class ApiTest : public ::testing::Test {
     if (j.is_discarded()) throw std::runtime_error("response is not JSON: " + r.body);
     return j;
   }
+  // Signs in as a fixture user. Administrators and supervisors need a second factor: the first
+  // sign-in enrols one through the API; later ones send a code, each from a step not used before
+  // (a code is accepted once), moving the clock on when the window is used up.
   std::string Login(const std::string& username) {
-    const Response r = Post("/auth/login",
-                            {{"username", username}, {"password", services::testing::kTestPassword}},
-                            "");
+    Json body = {{"username", username}, {"password", services::testing::kTestPassword}};
+    if (auto key = totp_keys_.find(username); key != totp_keys_.end()) {
+      long long& last = totp_steps_[username];
+      const long long step = std::max(services::TotpStep(w.now) - 1, last + 1);
+      while (step > services::TotpStep(w.now) + 1) w.Advance(services::kTotpStepSeconds);
+      body["totp"] = services::HotpCode(key->second, static_cast<std::uint64_t>(step));
+      last = step;
+    }
+    const Response r = Post("/auth/login", body, "");
     EXPECT_EQ(r.status, 200) << r.body;
-    return J(r).value("token", "");
+    const Json j = J(r);
+    const std::string token = j.value("token", "");
+    if (j.value("totp_enrolment_required", false)) {
+      const Json e = J(Post("/auth/totp/enroll",
+                            {{"current_password", services::testing::kTestPassword}}, token));
+      const std::string key = *services::Base32Decode(e.value("secret", ""));
+      const Response confirm =
+          Post("/auth/totp/confirm", {{"code", services::TotpCode(key, w.now)}}, token);
+      EXPECT_EQ(confirm.status, 204) << confirm.body;
+      totp_keys_[username] = key;
+      totp_steps_[username] = services::TotpStep(w.now);
+    }
+    return token;
   }
   // Checks an RFC 9457 problem response.
   static void ExpectProblem(const Response& r, int status, const std::string& code,
@@ -79,7 +101,12 @@ class ApiTest : public ::testing::Test {
     EXPECT_EQ(j.value("code", ""), code) << r.body;
     // The type names the status's problem class; possible_duplicate is a kind of conflict
     // (documented so in openapi.json).
-    const std::string type = code == "possible_duplicate" ? "conflict" : code;
+    static const std::map<std::string, std::string> kKindOf = {
+        {"possible_duplicate", "conflict"},
+        {"totp_required", "unauthenticated"},
+        {"totp_invalid", "unauthenticated"},
+        {"totp_enrolment_required", "permission_denied"}};
+    const std::string type = kKindOf.count(code) ? kKindOf.at(code) : code;
     EXPECT_EQ(j.value("type", ""), "https://aegis.invalid/problems/" + type) << r.body;
     EXPECT_FALSE(j.value("title", "").empty()) << r.body;
     EXPECT_FALSE(j.value("detail", "").empty()) << r.body;
@@ -120,6 +147,8 @@ class ApiTest : public ::testing::Test {
 
   World w;
   Api api{*w.services, "9.9.9-test"};
+  std::map<std::string, std::string> totp_keys_;  // username -> TOTP key enrolled by Login()
+  std::map<std::string, long long> totp_steps_;   // username -> last step used
 };
 
 // ---------------------------------------------------------------- health, sign-in
@@ -198,6 +227,165 @@ TEST_F(ApiTest, LoginFailuresAndLogout) {
   EXPECT_EQ(out.status, 204);
   EXPECT_NE(Header(out, "Set-Cookie").find("Max-Age=0"), std::string::npos);
   ExpectProblem(Call("GET", "/auth/me", "", token), 401, "unauthenticated");
+}
+
+// ---------------------------------------------------------------- sign-in hardening
+
+TEST_F(ApiTest, TooManySignInAttemptsFromOneAddressAre429WithRetryAfter) {
+  for (int i = 0; i < 10; ++i) {
+    // Unknown usernames: the limit is per address, whatever the account.
+    ExpectProblem(Post("/auth/login",
+                       {{"username", "nobody" + std::to_string(i)}, {"password", "wrong password"}},
+                       ""),
+                  401, "unauthenticated");
+  }
+  const Response r =
+      Post("/auth/login", {{"username", "off2"}, {"password", services::testing::kTestPassword}}, "");
+  ExpectProblem(r, 429, "resource_exhausted");
+  EXPECT_EQ(Header(r, "Retry-After"), "6");
+  EXPECT_TRUE(Header(r, "Set-Cookie").empty());
+  w.Advance(6);
+  EXPECT_EQ(Post("/auth/login", {{"username", "off2"}, {"password", services::testing::kTestPassword}},
+                 "")
+                .status,
+            200);
+}
+
+TEST_F(ApiTest, ALockedAccountAnswersExactlyLikeAWrongPassword) {
+  for (int i = 0; i < 5; ++i)
+    (void)Post("/auth/login", {{"username", "off1"}, {"password", "wrong password"}}, "");
+  const Response wrong =
+      Post("/auth/login", {{"username", "off2"}, {"password", "wrong password"}}, "");
+  const Response locked =
+      Post("/auth/login", {{"username", "off1"}, {"password", services::testing::kTestPassword}}, "");
+  ExpectProblem(locked, 401, "unauthenticated");
+  EXPECT_EQ(locked.body, wrong.body);
+}
+
+TEST_F(ApiTest, SignInWithTotpAsksForTheCodeWith401TotpRequired) {
+  const std::string sup = Login("sup1");  // enrols a second factor
+  const Json first = {{"username", "sup1"}, {"password", services::testing::kTestPassword}};
+  const Response ask = Post("/auth/login", first, "");
+  ExpectProblem(ask, 401, "totp_required", "totp");
+  EXPECT_TRUE(Header(ask, "Set-Cookie").empty());
+  Json with_code = first;
+  with_code["totp"] = "000000";
+  if (services::TotpCode(totp_keys_["sup1"], w.now) == "000000") with_code["totp"] = "111111";
+  ExpectProblem(Post("/auth/login", with_code, ""), 401, "totp_invalid", "totp");
+  // The code the enrolment was confirmed with is spent.
+  with_code["totp"] = services::TotpCode(totp_keys_["sup1"], w.now);
+  ExpectProblem(Post("/auth/login", with_code, ""), 401, "totp_invalid", "totp");
+  with_code["totp"] = 123456;
+  ExpectProblem(Post("/auth/login", with_code, ""), 400, "invalid_argument", "totp");
+  EXPECT_EQ(J(Call("GET", "/auth/security", "", sup))["totp_enabled"], true);
+  EXPECT_FALSE(Login("sup1").empty());  // with the next step's code
+}
+
+TEST_F(ApiTest, AnEnrolmentOnlySessionReachesOnlyTheEnrolmentRoutes) {
+  const Response r =
+      Post("/auth/login", {{"username", "sup1"}, {"password", services::testing::kTestPassword}}, "");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(J(r)["totp_enrolment_required"], true);
+  const std::string token = J(r)["token"];
+  for (const auto& target : {"/cases", "/board", "/meta", "/units", "/worklist", "/clues/1"})
+    ExpectProblem(Call("GET", target, "", token), 403, "totp_enrolment_required");
+  ExpectProblem(Post("/clues", ChildClueBody(), token), 403, "totp_enrolment_required");
+  const Json me = J(Call("GET", "/auth/me", "", token));
+  EXPECT_EQ(me["username"], "sup1");
+  EXPECT_EQ(me["totp_enrolment_required"], true);
+  const Json sec = J(Call("GET", "/auth/security", "", token));
+  EXPECT_EQ(sec["totp_required"], true);
+  EXPECT_EQ(sec["totp_enabled"], false);
+  EXPECT_EQ(Call("GET", "/auth/sessions", "", token).status, 200);
+
+  ExpectProblem(Post("/auth/totp/enroll", Json::object(), token), 400, "invalid_argument",
+                "current_password");
+  const Json e =
+      J(Post("/auth/totp/enroll", {{"current_password", services::testing::kTestPassword}}, token));
+  const std::string secret = e["secret"];
+  EXPECT_EQ(e["otpauth_uri"], "otpauth://totp/Aegis:sup1?secret=" + secret +
+                                  "&issuer=Aegis&algorithm=SHA1&digits=6&period=30");
+  EXPECT_EQ(e["digits"], 6);
+  EXPECT_EQ(e["period"], 30);
+  const std::string key = *services::Base32Decode(secret);
+  ExpectProblem(Post("/auth/totp/confirm", {{"code", services::TotpCode(key, w.now + 600)}}, token),
+                400, "invalid_argument", "code");
+  EXPECT_EQ(Post("/auth/totp/confirm", {{"code", services::TotpCode(key, w.now)}}, token).status, 204);
+  // The same session is now a full one.
+  EXPECT_EQ(Call("GET", "/board", "", token).status, 200);
+  EXPECT_EQ(J(Call("GET", "/auth/me", "", token))["totp_enrolment_required"], false);
+}
+
+TEST_F(ApiTest, PasswordChangeValidatesAndEndsOtherSessions) {
+  const std::string token = Login("off1");
+  const std::string other = Login("off1");
+  ExpectProblem(Post("/auth/password", {{"new_password", "Fresh-river-2031"}}, token), 400,
+                "invalid_argument", "current_password");
+  ExpectProblem(Post("/auth/password",
+                     {{"current_password", "wrong password"}, {"new_password", "Fresh-river-2031"}},
+                     token),
+                400, "invalid_argument", "current_password");
+  ExpectProblem(Post("/auth/password",
+                     {{"current_password", services::testing::kTestPassword},
+                      {"new_password", "password1234"}},
+                     token),
+                400, "invalid_argument", "new_password");
+  const Response ok = Post("/auth/password",
+                           {{"current_password", services::testing::kTestPassword},
+                            {"new_password", "Fresh-river-2031"}},
+                           token);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(J(ok)["sessions_ended"], 1);
+  EXPECT_EQ(ok.body.find("Fresh-river-2031"), std::string::npos);
+  EXPECT_EQ(Call("GET", "/auth/me", "", token).status, 200);
+  ExpectProblem(Call("GET", "/auth/me", "", other), 401, "unauthenticated");
+  EXPECT_NE(J(Call("GET", "/auth/security", "", token))["password_changed_at"], nullptr);
+}
+
+TEST_F(ApiTest, SessionsAreListedAndEndedByIdNotByToken) {
+  const std::string first = Login("off1");
+  const std::string mine = Login("off1");
+  const std::string theirs = Login("off2");
+  const Json list = J(Call("GET", "/auth/sessions", "", mine));
+  ASSERT_EQ(list["items"].size(), 2u);
+  const Json& current = list["items"][0];
+  EXPECT_EQ(current["current"], true);
+  EXPECT_EQ(current["remote"], "127.0.0.1");
+  for (const char* k : {"id", "created_at", "last_seen", "expires_at"})
+    EXPECT_TRUE(current.contains(k)) << k;
+  // Nothing in the list is a token or a token hash.
+  EXPECT_EQ(list.dump().find(first), std::string::npos);
+  EXPECT_EQ(list.dump().find(mine), std::string::npos);
+  const Id other_id = list["items"][1]["id"];
+  const Id their_id = J(Call("GET", "/auth/sessions", "", theirs))["items"][0]["id"];
+
+  ExpectProblem(Call("DELETE", "/auth/sessions/" + std::to_string(their_id), "", mine), 404,
+                "not_found");
+  EXPECT_EQ(Call("GET", "/auth/me", "", theirs).status, 200);
+  const Response gone = Call("DELETE", "/auth/sessions/" + std::to_string(other_id), "", mine);
+  EXPECT_EQ(gone.status, 204);
+  EXPECT_TRUE(Header(gone, "Set-Cookie").empty()) << "ending another session keeps this one";
+  ExpectProblem(Call("GET", "/auth/me", "", first), 401, "unauthenticated");
+  const Id mine_id = current["id"];
+  const Response self = Call("DELETE", "/auth/sessions/" + std::to_string(mine_id), "", mine);
+  EXPECT_EQ(self.status, 204);
+  EXPECT_NE(Header(self, "Set-Cookie").find("Max-Age=0"), std::string::npos);
+  ExpectProblem(Call("GET", "/auth/me", "", mine), 401, "unauthenticated");
+}
+
+TEST_F(ApiTest, SupervisorsEndSessionsInTheirSubtreeOnly) {
+  const std::string officer = Login("off1");
+  const std::string officer2 = Login("off2");
+  const std::string sup = Login("sup1");
+  ExpectProblem(Call("DELETE", "/users/" + std::to_string(w.officer1) + "/sessions", "", officer),
+                403, "permission_denied");
+  ExpectProblem(Call("DELETE", "/users/" + std::to_string(w.officer2) + "/sessions", "", sup), 404,
+                "not_found");
+  const Response r = Call("DELETE", "/users/" + std::to_string(w.officer1) + "/sessions", "", sup);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(J(r)["sessions_ended"], 1);
+  ExpectProblem(Call("GET", "/auth/me", "", officer), 401, "unauthenticated");
+  EXPECT_EQ(Call("GET", "/auth/me", "", officer2).status, 200);
 }
 
 // ---------------------------------------------------------------- 400
@@ -467,6 +655,14 @@ const std::vector<std::pair<std::string, std::string>> kRoutes = {
     {"POST", "/auth/login"},
     {"POST", "/auth/logout"},
     {"GET", "/auth/me"},
+    {"GET", "/auth/security"},
+    {"POST", "/auth/password"},
+    {"POST", "/auth/totp/enroll"},
+    {"POST", "/auth/totp/confirm"},
+    {"POST", "/auth/totp/disable"},
+    {"GET", "/auth/sessions"},
+    {"DELETE", "/auth/sessions/{id}"},
+    {"DELETE", "/users/{id}/sessions"},
     {"GET", "/meta"},
     {"GET", "/units"},
     {"GET", "/users"},

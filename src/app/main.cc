@@ -75,6 +75,10 @@ int main(int argc, char** argv) {
   serve->add_option("--major-rules", major_rules_file,
                     "JSON file of major-case rules (default: built-in rule set)")
       ->check(CLI::ExistingFile);
+  services::ServiceOptions service_opt;
+  serve->add_option("--login-attempts-per-minute", service_opt.login_attempts_per_minute,
+                    "sign-in attempts allowed per client address and minute")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
 
   auto* demo = app.add_subcommand("demo", "create a realistic synthetic data set in a new database");
   add_db(demo);
@@ -157,10 +161,16 @@ int main(int argc, char** argv) {
       std::cout << " " << name << " (" << role << ")";
     }
     std::cout << "\n";
+    if (!demo_opt.totp_secret.empty()) {
+      std::cout << "administrators and supervisors also need a one-time code from the demo TOTP "
+                   "secret "
+                << demo_opt.totp_secret << " (any authenticator app, or oathtool --totp -b "
+                << demo_opt.totp_secret << ")\n";
+    }
     return 0;
   }
 
-  services::Services svc(*store, std::move(vault).value());
+  services::Services svc(*store, std::move(vault).value(), service_opt);
 
   if (import->parsed()) {
     std::ifstream in(import_file, std::ios::binary);

@@ -11,6 +11,7 @@
 #include "domain/identity_check.h"
 #include "domain/major_case_rules.h"
 #include "services/internal/service_util.h"
+#include "services/totp.h"
 
 namespace aegis::services {
 
@@ -236,6 +237,11 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
     if (opt.progress) opt.progress(0, 1);
   }
 
+  std::string totp_key;  // the demo second factor, pre-enrolled for the roles that require one
+  if (!opt.totp_secret.empty()) {
+    AEGIS_ASSIGN_OR_RETURN(totp_key, Base32Decode(opt.totp_secret));
+  }
+
   Id campaign_scope = 0;
   AEGIS_RETURN_IF_ERROR(store.Write([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(auto existing, r.ListUnits());
@@ -284,6 +290,13 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
       ++summary.users;
       if (u.role == Role::kOfficer) officers_of[user.unit_id].push_back(id);
       if (u.role == Role::kSupervisor) supervisor_of[user.unit_id] = id;
+      if (!totp_key.empty() && RoleRequiresTotp(u.role)) {
+        storage::UserAuthRecord auth;
+        auth.user_id = id;
+        auth.totp_secret = vault.Encrypt(totp_key, TotpVaultContext(id));
+        auth.totp_enabled_at = user.created_at;
+        AEGIS_RETURN_IF_ERROR(r.PutUserAuth(auth));
+      }
       summary.accounts.push_back({u.username, std::string(ToString(u.role))});
     }
     Campaign c{0, "依法严厉打击性侵犯罪专项行动", "Campaign against sexual-assault crime",

@@ -26,10 +26,16 @@ struct IncidentSeed {
 // unparseable fields are skipped and counted in `skipped`.
 StatusOr<std::vector<IncidentSeed>> ParseIncidentCsv(const std::string& csv_text, int* skipped);
 
+// The documented TOTP secret (base32) of the demo's administrator and supervisors: they must sign
+// in with a second factor, and demonstrations and browser tests compute their codes from it. Any
+// authenticator app takes it, or `oathtool --totp -b AEGISDEMOSECRETTOTPFORDEMOONLYAA`.
+inline constexpr const char* kDemoTotpSecret = "AEGISDEMOSECRETTOTPFORDEMOONLYAA";
+
 struct DemoOptions {
   int cases = 3000;            // approximate number of clues (most become cases)
   unsigned seed = 20261129;
   std::string password = "Aegis-demo-2026!";  // for every demo account
+  std::string totp_secret = kDemoTotpSecret;   // administrators and supervisors; empty: none
   UnixSeconds now = 0;         // "today" of the data set; 0 = wall clock
   // Progress callback: (done, total).
   std::function<void(long long, long long)> progress;

@@ -6,7 +6,7 @@ using domain::Role;
 
 bool Policy::Allows(const Principal& p, Capability c) const {
   const Role r = p.user.role;
-  if (!p.user.active) return false;
+  if (!p.user.active || p.enrolment_only) return false;
   switch (c) {
     case Capability::kIntakeClue:
     case Capability::kReviewClue:
@@ -28,7 +28,7 @@ bool Policy::Allows(const Principal& p, Capability c) const {
 
 storage::CaseScope Policy::CaseScopeFor(const Principal& p) const {
   storage::CaseScope scope;
-  if (!p.user.active) return scope;
+  if (!p.user.active || p.enrolment_only) return scope;
   switch (p.user.role) {
     case Role::kOfficer:
     case Role::kSupervisor:
@@ -53,7 +53,7 @@ storage::CaseScope Policy::CaseScopeFor(const Principal& p) const {
 }
 
 std::vector<std::string> Policy::ClueUnitPrefixes(const Principal& p) const {
-  if (!p.user.active) return {};
+  if (!p.user.active || p.enrolment_only) return {};
   switch (p.user.role) {
     case Role::kOfficer:
     case Role::kSupervisor:
@@ -72,7 +72,7 @@ bool Policy::MaySeeClue(const Principal& p, const std::string& unit_path) const 
 
 bool Policy::MayRevealIdentity(const Principal& p, const domain::Case& c,
                                const std::string& case_unit_path) const {
-  if (!p.user.active) return false;
+  if (!p.user.active || p.enrolment_only) return false;
   const bool on_team = c.case_manager_id == p.user.id || c.lead_investigator_id == p.user.id ||
                        c.file_coordinator_id == p.user.id;
   switch (p.user.role) {

@@ -16,6 +16,10 @@ struct Principal {
   domain::User user;
   domain::Unit unit;  // the user's unit, with its materialised path
   std::string remote;  // client address, for the audit
+  domain::Id session_id = 0;  // the session the request came with (0: none, e.g. the CLI)
+  // Signed in with the password only while a second factor is required but not yet enrolled: the
+  // session may enrol one and nothing else (no capability, no case scope).
+  bool enrolment_only = false;
 };
 
 enum class Capability {

@@ -1,7 +1,9 @@
-// Sign-in, administration and reference data.
+// Administration and reference data (sign-in lives in sign_in.cc).
 #include "services/services.h"
 
+#include "domain/password_rules.h"
 #include "services/internal/service_util.h"
+#include "services/rate_limiter.h"
 
 namespace aegis::services {
 
@@ -15,109 +17,11 @@ Services::Services(storage::Store& store, Vault vault, ServiceOptions options)
       deadline_rules_(DefaultDeadlineRules()),
       major_rules_(DefaultMajorCaseRules()),
       clock_(NowSeconds),
-      auditor_(std::make_unique<Auditor>(store)) {}
+      auditor_(std::make_unique<Auditor>(store)),
+      login_limiter_(std::make_unique<RateLimiter>(options_.login_attempts_per_minute,
+                                                   options_.login_attempts_per_minute)) {}
 
 Services::~Services() = default;
-
-StatusOr<LoginResult> Services::Login(const std::string& username, const std::string& password,
-                                      const std::string& remote) {
-  if (username.empty()) return Status::InvalidArgument("username", "is required");
-  if (password.empty()) return Status::InvalidArgument("password", "is required");
-  if (username.size() > 64) return Status::InvalidArgument("username", "is too long");
-  if (password.size() > 256) return Status::InvalidArgument("password", "is too long");
-  std::optional<storage::UserRecord> record;
-  AEGIS_RETURN_IF_ERROR(store_.Read([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(record, r.FindUserByUsername(username));
-    return Status::Ok();
-  }));
-  const UnixSeconds now = Now();
-  // Verify even for unknown users, so the response time does not reveal which usernames exist.
-  static const std::string kDummyHash = HashPassword("aegis-timing-equaliser").value();
-  const bool ok = VerifyPassword(record ? record->password_hash : kDummyHash, password) &&
-                  record && record->user.active;
-  Principal who;
-  who.remote = remote;
-  if (record) who.user = record->user;
-  if (!ok) {
-    auditor_->Record(MakeAudit(who, now, "auth.login", "user",
-                               record ? std::optional<Id>(record->user.id) : std::nullopt, false,
-                               {{"reason", "bad credentials"}}));
-    return Status::Unauthenticated("wrong username or password");
-  }
-  LoginResult result;
-  result.token = NewToken();
-  AEGIS_RETURN_IF_ERROR(store_.Write([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(record->user.unit_id));
-    if (!unit) return Status::Internal("user's unit is missing");
-    who.unit = *unit;
-    storage::SessionRecord s{HashToken(result.token), record->user.id, now,
-                             now + options_.session_hours * 3600, now};
-    AEGIS_RETURN_IF_ERROR(r.InsertSession(s));
-    return r.AppendAudit({MakeAudit(who, now, "auth.login", "user", record->user.id, true)});
-  }));
-  result.principal = who;
-  return result;
-}
-
-Status Services::Logout(const std::string& token) {
-  const std::string hash = HashToken(token);
-  ForgetSession(hash);
-  return store_.Write([&](storage::Repo& r) { return r.DeleteSession(hash); });
-}
-
-void Services::ForgetSession(const std::string& token_hash) {
-  std::lock_guard lock(session_mu_);
-  session_cache_.erase(token_hash);
-}
-
-StatusOr<Principal> Services::Authenticate(const std::string& token, const std::string& remote) {
-  if (token.empty() || token.size() > 128) return Status::Unauthenticated("sign-in required");
-  const std::string hash = HashToken(token);
-  const UnixSeconds now = Now();
-  auto usable = [&](UnixSeconds expires_at, UnixSeconds last_seen) {
-    return expires_at > now && now - last_seen <= options_.idle_minutes * 60;
-  };
-  {
-    std::lock_guard lock(session_mu_);
-    auto it = session_cache_.find(hash);
-    if (it != session_cache_.end()) {
-      const CachedSession& c = it->second;
-      if (now - c.checked_at < kSessionCacheSeconds && now >= c.checked_at &&
-          usable(c.expires_at, c.last_seen) && now - c.last_seen < 60) {
-        Principal p = c.principal;
-        p.remote = remote;
-        return p;
-      }
-      session_cache_.erase(it);
-    }
-  }
-  Principal p;
-  p.remote = remote;
-  UnixSeconds expires_at = 0, last_seen = 0;
-  AEGIS_RETURN_IF_ERROR(store_.Read([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto s, r.FindSession(hash));
-    if (!s || !usable(s->expires_at, s->last_seen))
-      return Status::Unauthenticated("session expired or unknown; sign in again");
-    AEGIS_ASSIGN_OR_RETURN(auto user, r.GetUser(s->user_id));
-    if (!user || !user->active) return Status::Unauthenticated("account is disabled");
-    AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(user->unit_id));
-    if (!unit) return Status::Internal("user's unit is missing");
-    p.user = *user;
-    p.unit = *unit;
-    expires_at = s->expires_at;
-    last_seen = s->last_seen;
-    return Status::Ok();
-  }));
-  // Refresh the idle timer at most once a minute to keep reads free of writes.
-  if (now - last_seen >= 60) {
-    (void)store_.Write([&](storage::Repo& r) { return r.TouchSession(hash, now); });
-    last_seen = now;
-  }
-  std::lock_guard lock(session_mu_);
-  if (session_cache_.size() > 10000) session_cache_.clear();  // bounded; refilled on demand
-  session_cache_[hash] = {p, expires_at, last_seen, now};
-  return p;
-}
 
 StatusOr<User> Services::AddUser(const std::string& username, const std::string& display_name,
                                  Role role, const std::string& unit_code,
@@ -128,8 +32,7 @@ StatusOr<User> Services::AddUser(const std::string& username, const std::string&
       return Status::InvalidArgument("username", "may contain only letters, digits, . _ -");
   }
   AEGIS_RETURN_IF_ERROR(internal::CheckText("display_name", display_name, 0, 100));
-  if (password.size() < 10)
-    return Status::InvalidArgument("password", "must be at least 10 characters");
+  AEGIS_RETURN_IF_ERROR(CheckNewPassword(password, username));
   AEGIS_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   User user;
   user.username = username;

@@ -224,7 +224,46 @@ struct DashboardView {
 struct LoginResult {
   std::string token;
   Principal principal;
+  bool enrolment_only = false;  // the session may only enrol a second factor (see sign_in.cc)
 };
+
+// ---- Sign-in hardening (sign_in.cc)
+
+struct LoginInput {
+  std::string username, password;
+  std::string totp;    // the one-time code, when the account has a second factor
+  std::string remote;  // client address: rate limit and audit
+};
+
+// Why a sign-in was refused, beyond its Status: for the HTTP answer.
+struct LoginRefusal {
+  int retry_after_seconds = 0;  // ResourceExhausted: when to try again
+  std::string code;             // "totp_required" or "totp_invalid" (Unauthenticated), else empty
+};
+
+struct SessionView {
+  Id id = 0;
+  UnixSeconds created_at = 0, last_seen = 0, expires_at = 0;
+  std::string remote;
+  bool current = false;
+  bool enrolment_only = false;
+};
+
+struct TotpEnrolment {
+  std::string secret;  // base32
+  std::string uri;     // otpauth://totp/...
+};
+
+struct AccountSecurityView {
+  bool totp_enabled = false;
+  bool totp_required = false;    // the role must have a second factor
+  bool totp_pending = false;     // an enrolment awaits confirmation
+  bool enrolment_only = false;   // this session may only enrol
+  std::optional<UnixSeconds> password_changed_at;
+};
+
+// Whether `role` must sign in with a second factor (administrators and supervisors).
+bool RoleRequiresTotp(domain::Role role);
 
 // One case record of an import (records migrated from another system, or a bulk load).
 struct CaseImportRow {
@@ -241,7 +280,13 @@ struct ImportSummary {
 struct ServiceOptions {
   int session_hours = 12;
   int idle_minutes = 30;
+  int lockout_failures = 5;             // consecutive failed sign-ins that lock the account
+  int lockout_minutes = 15;             // how long the lock lasts
+  int login_attempts_per_minute = 10;   // per client address (token bucket, burst of the same size)
+  int enrolment_session_minutes = 30;   // lifetime of a session that may only enrol a second factor
 };
+
+class RateLimiter;
 
 class Services {
  public:
@@ -266,6 +311,27 @@ class Services {
   Status Logout(const std::string& token);
   // Resolves a bearer token to the caller; Unauthenticated when missing, unknown or expired.
   StatusOr<Principal> Authenticate(const std::string& token, const std::string& remote);
+  // Signs in with the rate limit, lockout and second factor; `refusal` says more on failure.
+  StatusOr<LoginResult> Login(const LoginInput& in, LoginRefusal* refusal = nullptr);
+  // Sets a new password (rules of domain/password_rules.h) and signs out the caller's other
+  // sessions; returns how many were ended.
+  StatusOr<int> ChangePassword(const Principal& p, const std::string& current_password,
+                               const std::string& new_password);
+  // Starts (or restarts) TOTP enrolment: a new secret awaiting confirmation. Needs the password.
+  StatusOr<TotpEnrolment> EnrolTotp(const Principal& p, const std::string& current_password);
+  // Confirms the pending secret with a code from it: the second factor is then on, this session
+  // becomes a full one and the caller's other sessions are ended.
+  Status ConfirmTotp(const Principal& p, const std::string& code);
+  // Turns the second factor off (only for roles that do not require it).
+  Status DisableTotp(const Principal& p, const std::string& current_password,
+                     const std::string& code);
+  StatusOr<AccountSecurityView> AccountSecurity(const Principal& p);
+  // The caller's live sessions, newest first.
+  StatusOr<std::vector<SessionView>> ListSessions(const Principal& p);
+  // Ends one of the caller's sessions; NotFound when it is not theirs.
+  Status RevokeSession(const Principal& p, Id session_id);
+  // Ends every session of a user in the caller's unit subtree (supervisors, administrators).
+  StatusOr<int> RevokeUserSessions(const Principal& p, Id user_id);
 
   // ---- Administration (also used by the CLI with a system principal)
   StatusOr<domain::User> AddUser(const std::string& username, const std::string& display_name,
@@ -332,6 +398,7 @@ class Services {
   std::mutex session_mu_;
   std::unordered_map<std::string, CachedSession> session_cache_;
   void ForgetSession(const std::string& token_hash);
+  void ForgetAllSessions();  // after sessions were ended or changed in the store
 
   storage::Store& store_;
   Vault vault_;
@@ -341,6 +408,7 @@ class Services {
   domain::MajorCaseRuleSet major_rules_;
   std::function<UnixSeconds()> clock_;
   std::unique_ptr<Auditor> auditor_;
+  std::unique_ptr<RateLimiter> login_limiter_;
 };
 
 }  // namespace aegis::services

@@ -10,6 +10,7 @@
 #include "domain/case_lifecycle.h"
 #include "services/demo_data.h"
 #include "services/testing_fixture.h"
+#include "services/totp.h"
 
 namespace aegis::services {
 namespace {
@@ -1549,6 +1550,18 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
   auto login = services.Login("officer", "demo-password-1", "");
   ASSERT_TRUE(login.ok()) << login.status().ToString();
   EXPECT_EQ(login->principal.user.role, Role::kOfficer);
+  EXPECT_FALSE(login->enrolment_only);
+  // Supervisors and the administrator are pre-enrolled with the documented demo TOTP secret.
+  const std::string demo_key = *Base32Decode(kDemoTotpSecret);
+  for (const char* privileged : {"supervisor", "admin", "sup.east"}) {
+    LoginRefusal why;
+    EXPECT_FALSE(services.Login(LoginInput{privileged, "demo-password-1", "", ""}, &why).ok());
+    EXPECT_EQ(why.code, "totp_required") << privileged;
+    auto full = services.Login(
+        LoginInput{privileged, "demo-password-1", TotpCode(demo_key, opt.now), ""});
+    ASSERT_TRUE(full.ok()) << privileged << ": " << full.status().ToString();
+    EXPECT_FALSE(full->enrolment_only) << privileged;
+  }
 }
 
 }  // namespace

@@ -387,6 +387,21 @@ Unit ReadUnit(const Stmt& s) {
 }
 constexpr const char* kUnitColumns = "id, code, name, name_en, type, parent_id, path";
 
+SessionRecord ReadSession(const Stmt& s) {
+  SessionRecord r;
+  r.token_hash = s.Blob(0);
+  r.user_id = s.Int(1);
+  r.created_at = s.Int(2);
+  r.expires_at = s.Int(3);
+  r.last_seen = s.Int(4);
+  r.id = s.Int(5);
+  r.remote = s.Text(6);
+  r.enrolment_only = s.Int(7) != 0;
+  return r;
+}
+constexpr const char* kSessionColumns =
+    "token_hash, user_id, created_at, expires_at, last_seen, id, remote, enrolment_only";
+
 // Prepared statements are cached per connection: preparing costs more than running a point query.
 using StmtCache = std::unordered_map<std::string, std::unique_ptr<Stmt>>;
 
@@ -490,21 +505,17 @@ class SqliteRepo final : public Repo {
   // ---- sessions
   Status InsertSession(const SessionRecord& r) override {
     PREPARE(s,
-            "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, last_seen) "
-            "VALUES(?,?,?,?,?)");
+            "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, last_seen, remote, "
+            "enrolment_only) VALUES(?,?,?,?,?,?,?)");
     s.BindBlob(1, r.token_hash).Bind(2, r.user_id).Bind(3, r.created_at).Bind(4, r.expires_at);
-    s.Bind(5, r.last_seen);
+    s.Bind(5, r.last_seen).Bind(6, r.remote).Bind(7, r.enrolment_only);
     return s.Run();
   }
 
   StatusOr<std::optional<SessionRecord>> FindSession(const std::string& token_hash) override {
-    PREPARE(s,
-            "SELECT user_id, created_at, expires_at, last_seen FROM sessions WHERE token_hash = ?");
+    PREPARE(s, std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE token_hash = ?");
     s.BindBlob(1, token_hash);
-    if (s.Step()) {
-      return std::optional<SessionRecord>(
-          SessionRecord{token_hash, s.Int(0), s.Int(1), s.Int(2), s.Int(3)});
-    }
+    if (s.Step()) return std::optional<SessionRecord>(ReadSession(s));
     AEGIS_RETURN_IF_ERROR(s.status());
     return std::optional<SessionRecord>();
   }
@@ -518,6 +529,75 @@ class SqliteRepo final : public Repo {
   Status DeleteSession(const std::string& token_hash) override {
     PREPARE(s, "DELETE FROM sessions WHERE token_hash = ?");
     s.BindBlob(1, token_hash);
+    return s.Run();
+  }
+
+  // ---- sign-in hardening
+  StatusOr<std::vector<SessionRecord>> ListSessions(Id user_id) override {
+    PREPARE(s, std::string("SELECT ") + kSessionColumns +
+                   " FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id DESC");
+    s.Bind(1, user_id);
+    std::vector<SessionRecord> out;
+    while (s.Step()) out.push_back(ReadSession(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<bool> DeleteSessionById(Id user_id, Id session_id) override {
+    PREPARE(s, "DELETE FROM sessions WHERE id = ? AND user_id = ?");
+    s.Bind(1, session_id).Bind(2, user_id);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    return sqlite3_changes(db_) > 0;
+  }
+
+  StatusOr<int> DeleteSessionsOfUser(Id user_id, std::optional<Id> keep) override {
+    PREPARE(s, "DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)");
+    s.Bind(1, user_id).Bind(2, keep);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    return sqlite3_changes(db_);
+  }
+
+  Status DeleteStaleSessions(Id user_id, UnixSeconds now, UnixSeconds idle_before) override {
+    PREPARE(s, "DELETE FROM sessions WHERE user_id = ? AND (expires_at <= ? OR last_seen < ?)");
+    s.Bind(1, user_id).Bind(2, now).Bind(3, idle_before);
+    return s.Run();
+  }
+
+  Status PromoteSession(Id session_id, UnixSeconds expires_at) override {
+    PREPARE(s, "UPDATE sessions SET enrolment_only = 0, expires_at = ? WHERE id = ?");
+    s.Bind(1, expires_at).Bind(2, session_id);
+    return s.Run();
+  }
+
+  StatusOr<std::optional<UserAuthRecord>> GetUserAuth(Id user_id) override {
+    PREPARE(s,
+            "SELECT failed_logins, locked_until, totp_secret, totp_pending, totp_enabled_at, "
+            "totp_last_step, password_changed_at FROM user_auth WHERE user_id = ?");
+    s.Bind(1, user_id);
+    if (s.Step()) {
+      UserAuthRecord r;
+      r.user_id = user_id;
+      r.failed_logins = static_cast<int>(s.Int(0));
+      r.locked_until = s.OptInt(1);
+      r.totp_secret = s.Blob(2);
+      r.totp_pending = s.Blob(3);
+      r.totp_enabled_at = s.OptInt(4);
+      r.totp_last_step = s.Int(5);
+      r.password_changed_at = s.OptInt(6);
+      return std::optional<UserAuthRecord>(std::move(r));
+    }
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<UserAuthRecord>();
+  }
+
+  Status PutUserAuth(const UserAuthRecord& r) override {
+    PREPARE(s,
+            "INSERT OR REPLACE INTO user_auth(user_id, failed_logins, locked_until, totp_secret, "
+            "totp_pending, totp_enabled_at, totp_last_step, password_changed_at) "
+            "VALUES(?,?,?,?,?,?,?,?)");
+    s.Bind(1, r.user_id).Bind(2, r.failed_logins).Bind(3, r.locked_until);
+    s.BindBlob(4, r.totp_secret).BindBlob(5, r.totp_pending);  // empty binds NULL
+    s.Bind(6, r.totp_enabled_at).Bind(7, r.totp_last_step).Bind(8, r.password_changed_at);
     return s.Run();
   }
 

@@ -35,6 +35,21 @@ struct SessionRecord {
   UnixSeconds created_at = 0;
   UnixSeconds expires_at = 0;
   UnixSeconds last_seen = 0;
+  Id id = 0;                    // public id, shown in session lists (never the token hash)
+  std::string remote;           // client address the session was opened from
+  bool enrolment_only = false;  // password only: may do nothing but enrol a second factor
+};
+
+// Per-account sign-in state: lockout counters and the TOTP second factor.
+struct UserAuthRecord {
+  Id user_id = 0;
+  int failed_logins = 0;                     // consecutive failures since the last success or lock
+  std::optional<UnixSeconds> locked_until;   // sign-in refused until then
+  std::string totp_secret;                   // vault ciphertext of the active secret; empty: none
+  std::string totp_pending;                  // vault ciphertext of a secret awaiting confirmation
+  std::optional<UnixSeconds> totp_enabled_at;
+  long long totp_last_step = 0;              // last accepted time step (replays are refused)
+  std::optional<UnixSeconds> password_changed_at;
 };
 
 struct ClueRecord {
@@ -199,6 +214,20 @@ class Repo {
   virtual StatusOr<std::optional<SessionRecord>> FindSession(const std::string& token_hash) = 0;
   virtual Status TouchSession(const std::string& token_hash, UnixSeconds now) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
+  // ---- sign-in hardening: sessions by public id, lockout and second factor
+  // The user's sessions, newest first (expired ones included until pruned).
+  virtual StatusOr<std::vector<SessionRecord>> ListSessions(Id user_id) = 0;
+  // Deletes one session of `user_id`; false when it is not theirs or does not exist.
+  virtual StatusOr<bool> DeleteSessionById(Id user_id, Id session_id) = 0;
+  // Deletes the user's sessions except `keep` (if given); returns how many.
+  virtual StatusOr<int> DeleteSessionsOfUser(Id user_id, std::optional<Id> keep) = 0;
+  // Deletes the user's sessions that expired or were idle since before `idle_before`.
+  virtual Status DeleteStaleSessions(Id user_id, UnixSeconds now, UnixSeconds idle_before) = 0;
+  // Lifts a session's enrolment-only limit and sets its absolute expiry.
+  virtual Status PromoteSession(Id session_id, UnixSeconds expires_at) = 0;
+  virtual StatusOr<std::optional<UserAuthRecord>> GetUserAuth(Id user_id) = 0;
+  // Inserts or replaces the record.
+  virtual Status PutUserAuth(const UserAuthRecord& record) = 0;
 
   // Next value of a named counter (reference numbers), starting at 1.
   virtual StatusOr<long long> NextSequence(const std::string& name) = 0;

@@ -1,15 +1,19 @@
 // Shared helpers for the browser tests: launch Debian's Chromium through playwright-core in a fresh
 // profile, sign in, switch language, take screenshots. Never downloads a browser.
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const BASE = (process.env.AEGIS_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+/** The documented TOTP secret the demo pre-enrols for administrators and supervisors. */
+export const DEMO_TOTP_SECRET = process.env.AEGIS_TOTP_SECRET || 'AEGISDEMOSECRETTOTPFORDEMOONLYAA';
 export const SUPERVISOR = {
   user: process.env.AEGIS_SUPERVISOR_USER || 'supervisor',
   password: process.env.AEGIS_SUPERVISOR_PASSWORD || 'Aegis-demo-2026!',
+  totp: DEMO_TOTP_SECRET,
 };
 export const OFFICER = {
   user: process.env.AEGIS_OFFICER_USER || 'officer',
@@ -63,12 +67,80 @@ export async function gotoApp(page, hash = '#/') {
   await page.goto(`${BASE}/${hash}`);
 }
 
+// ---- TOTP (RFC 6238 over RFC 4226 HOTP, HMAC-SHA1, 30-second steps, 6 digits)
+
+/** Bytes of an RFC 4648 base32 string (case, spaces and padding ignored). */
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of text.toUpperCase().replace(/[\s=-]/g, '')) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${ch}`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** HOTP code of `counter` under `key` (a Buffer). */
+export function hotp(key, counter, digits = 6) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac('sha1', key).update(msg).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  const bin = ((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3];
+  return String(bin % 10 ** digits).padStart(digits, '0');
+}
+
+/** TOTP code of a base32 secret at `seconds` (Unix time). */
+export function totp(secret, seconds = Date.now() / 1000, digits = 6) {
+  return hotp(base32Decode(secret), Math.floor(seconds / 30), digits);
+}
+
+const usedSteps = new Map();
+/**
+ * A code for `user` from a time step not used before: the server accepts each code once per
+ * account. Test files run as separate processes, so the last step used per account is kept in the
+ * file AEGIS_TOTP_STATE (set by run.sh). Waits for the next step when the window is used up.
+ */
+export async function nextTotp(user, secret) {
+  const file = process.env.AEGIS_TOTP_STATE;
+  let state = Object.fromEntries(usedSteps);
+  if (file) {
+    try {
+      state = JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+      state = {};
+    }
+  }
+  const nowStep = () => Math.floor(Date.now() / 1000 / 30);
+  const step = Math.max(nowStep(), (state[user] ?? 0) + 1);
+  // The server accepts one step ahead of its clock; wait until `step` is at most that.
+  while (step > nowStep() + 1) await new Promise((r) => setTimeout(r, 250));
+  state[user] = step;
+  usedSteps.set(user, step);
+  if (file) await writeFile(file, JSON.stringify(state));
+  return hotp(base32Decode(secret), step);
+}
+
+/** Signs in through the form; accounts with `totp` (a base32 secret) answer the code prompt. */
 export async function login(page, who) {
   await gotoApp(page, '#/login');
   await page.locator('[data-testid=login-form]').waitFor();
   await page.fill('#login-username', who.user);
   await page.fill('#login-password', who.password);
   await page.click('[data-testid=login-submit]');
+  if (who.totp) {
+    await page.locator('[data-testid=login-totp]').waitFor();
+    await page.fill('[data-testid=login-totp]', await nextTotp(who.user, who.totp));
+    await page.click('[data-testid=login-submit]');
+  }
   await page.locator('[data-testid=worklist]').waitFor();
 }
 

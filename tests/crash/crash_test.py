@@ -3,6 +3,9 @@
 server acknowledged is there, that each is whole (its audit record committed with it), and that
 the database passes SQLite's integrity check. Python's standard library only."""
 import argparse
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -10,6 +13,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -17,6 +21,15 @@ import threading
 import time
 
 PASSWORD = "Aegis-demo-2026!"
+DEMO_TOTP_SECRET = "AEGISDEMOSECRETTOTPFORDEMOONLYAA"  # supervisors sign in with a one-time code
+
+
+def totp_now(secret):
+    """RFC 6238 (HMAC-SHA1, 30 s, 6 digits) code for the current time."""
+    mac = hmac.new(base64.b32decode(secret), struct.pack(">Q", int(time.time()) // 30),
+                   hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000)
 ROUNDS = 3
 
 
@@ -105,7 +118,8 @@ def main():
         port = free_port()
         server = start(aegis, db, port, log)
         token = call(port, "POST", "/api/v1/auth/login",
-                     {"username": "supervisor", "password": PASSWORD})[1]["token"]
+                     {"username": "supervisor", "password": PASSWORD,
+                      "totp": totp_now(DEMO_TOTP_SECRET)})[1]["token"]
         status, listing = call(port, "GET", "/api/v1/clues?q=crash-test&limit=1", token=token)
         if status != 200:
             failures.append(f"server after recovery answered {status}")

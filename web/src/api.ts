@@ -17,6 +17,8 @@ export interface User {
   display_name: string;
   role: string;
   unit: Unit;
+  /** Signed in with the password only while a second factor is required: enrol before anything else. */
+  totp_enrolment_required?: boolean;
 }
 
 export interface UserRef {
@@ -390,9 +392,49 @@ export function qs(params: Record<string, string | number | boolean | null | und
   return s ? `?${s}` : '';
 }
 
+// ---- Sign-in hardening: account security, second factor, sessions
+export interface AccountSecurity {
+  totp_enabled: boolean;
+  totp_required: boolean;
+  totp_pending: boolean;
+  totp_enrolment_required: boolean;
+  password_changed_at: string | null;
+}
+
+export interface TotpEnrolment {
+  secret: string;
+  otpauth_uri: string;
+  algorithm: string;
+  digits: number;
+  period: number;
+}
+
+export interface SessionInfo {
+  id: Id;
+  created_at: string;
+  last_seen: string;
+  expires_at: string;
+  remote: string;
+  current: boolean;
+  totp_enrolment_only: boolean;
+}
+
 export const api = {
-  login: (username: string, password: string) =>
-    request<{ token: string; user: User }>('POST', '/auth/login', { username, password }),
+  login: (username: string, password: string, totp?: string) =>
+    request<{ token: string; user: User; totp_enrolment_required: boolean }>(
+      'POST',
+      '/auth/login',
+      totp ? { username, password, totp } : { username, password },
+    ),
+  security: () => request<AccountSecurity>('GET', '/auth/security'),
+  changePassword: (current_password: string, new_password: string) =>
+    request<{ sessions_ended: number }>('POST', '/auth/password', { current_password, new_password }),
+  enrolTotp: (current_password: string) => request<TotpEnrolment>('POST', '/auth/totp/enroll', { current_password }),
+  confirmTotp: (code: string) => request<void>('POST', '/auth/totp/confirm', { code }),
+  disableTotp: (current_password: string, code: string) =>
+    request<void>('POST', '/auth/totp/disable', { current_password, code }),
+  sessions: () => request<{ items: SessionInfo[] }>('GET', '/auth/sessions'),
+  revokeSession: (id: Id) => request<void>('DELETE', `/auth/sessions/${id}`),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<User>('GET', '/auth/me'),
   meta: () => request<Meta>('GET', '/meta'),

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, setUnauthorizedHandler } from './api';
 import { langStore, label, setLang, t } from './i18n';
+import { AccountPage, EnrolmentPage } from './pages/account';
 import { BoardPage } from './pages/board';
 import { CasePage } from './pages/case';
 import { CaseListPage } from './pages/cases';
@@ -12,12 +13,13 @@ import { IntakePage } from './pages/intake';
 import { LoginPage } from './pages/login';
 import { WorklistPage } from './pages/worklist';
 import { afterLogin, currentPath, href, navigate, rememberReturn, routeStore, type Route } from './router';
-import { can, loadSession, sessionStore, type Capability, type Session } from './session';
+import { can, enrolStore, loadSession, sessionStore, type Capability, type Session } from './session';
 import { useStore } from './store';
 import { ErrorState, PageHeader, Spinner, Toasts } from './ui';
 import type { MessageKey } from './locales/zh';
 
 setUnauthorizedHandler(() => {
+  enrolStore.set(null);
   if (sessionStore.get()) {
     rememberReturn(currentPath());
     sessionStore.set(null);
@@ -100,12 +102,25 @@ function Header({ s, route }: { s: Session; route: Route }) {
           </ul>
         </nav>
         <div class="topbar-user">
-          <span class="user-chip" data-testid="current-user" title={t('nav.user')}>
-            <span class="user-name">{s.user.display_name}</span>
-            <span class="user-role">
-              {label('role', s.user.role)} · {langStore.get() === 'en' ? s.user.unit?.name_en || s.user.unit?.name : s.user.unit?.name}
+          {/* The user's name opens the account security page (password, second factor, sessions). */}
+          <a
+            href={href('/account')}
+            class="user-chip-link"
+            aria-current={route.segments[0] === 'account' ? 'page' : undefined}
+            title={t('account.nav')}
+            data-testid="nav-account"
+          >
+            <span class="user-chip" data-testid="current-user">
+              <span class="user-name">{s.user.display_name}</span>
+              <span class="user-role">
+                {label('role', s.user.role)} · {langStore.get() === 'en' ? s.user.unit?.name_en || s.user.unit?.name : s.user.unit?.name}
+              </span>
             </span>
-          </span>
+            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" class="user-chip-icon">
+              <path d="M7 10V7a5 5 0 0 1 10 0v3M5 10h14v10H5z" stroke="currentColor" stroke-width="1.8" fill="none" stroke-linejoin="round" />
+            </svg>
+            <span class="visually-hidden">{` · ${t('account.nav')}`}</span>
+          </a>
           <LangSwitch />
           <button type="button" class="btn btn-ghost btn-sm" onClick={signOut} disabled={busy} data-testid="sign-out">
             {t('nav.signOut')}
@@ -143,6 +158,7 @@ function idParam(s: string | undefined): number | null {
 }
 
 function Page({ route }: { route: Route }) {
+  const session = () => sessionStore.get() as Session;
   const [a, b] = route.segments;
   const gate = (cap: Capability, el: preact.JSX.Element) => (can(cap) ? el : <Forbidden />);
   if (!a) return <WorklistPage />;
@@ -163,6 +179,8 @@ function Page({ route }: { route: Route }) {
       return gate('board', <BoardPage />);
     case 'dashboard':
       return gate('dashboard', <DashboardPage query={route.query} />);
+    case 'account':
+      return b ? <NotFound /> : <AccountPage user={session().user} />;
     default:
       return <NotFound />;
   }
@@ -170,6 +188,7 @@ function Page({ route }: { route: Route }) {
 
 export function App() {
   const s = useStore(sessionStore);
+  const enrolling = useStore(enrolStore);
   const route = useStore(routeStore);
   useStore(langStore); // re-render everything when the language changes
   const [bootError, setBootError] = useState<unknown>(null);
@@ -185,13 +204,14 @@ export function App() {
 
   // Signed out: always show the sign-in page at #/login.
   useEffect(() => {
+    if (enrolling) return;
     if (s === null && route.path !== '/login') {
       const p = currentPath();
       if (p !== '/' && !p.startsWith('/login')) rememberReturn(p, true);
       navigate('/login', undefined, true);
     }
     if (s && route.path === '/login') afterLogin();
-  }, [s, route.path]);
+  }, [s, route.path, enrolling]);
 
   // Move focus to the page heading on navigation (screen readers announce the new page). Not on
   // the first load, so that the first Tab still reaches the skip link.
@@ -214,6 +234,17 @@ export function App() {
       <div class="boot">
         {bootError ? <ErrorState error={bootError} onRetry={boot} /> : <Spinner />}
       </div>
+    );
+  }
+  if (enrolling) {
+    // A second factor must be enrolled before anything else (administrators, supervisors).
+    return (
+      <>
+        <main id="main" tabIndex={-1} class="login-main">
+          <EnrolmentPage user={enrolling} />
+        </main>
+        <Toasts />
+      </>
     );
   }
   if (s === null) {

@@ -18,8 +18,21 @@ export function session(): Session {
   return s;
 }
 
-export async function loadSession(user?: User): Promise<Session> {
+/**
+ * Set while the signed-in user must enrol a second factor before anything else (administrators
+ * and supervisors without TOTP): the shell then shows only the enrolment page.
+ */
+export const enrolStore = createStore<User | null>(null);
+
+/** Loads the session; null when the session may only enrol a second factor (see enrolStore). */
+export async function loadSession(user?: User): Promise<Session | null> {
   const u = user ?? (await api.me());
+  if (u.totp_enrolment_required) {
+    enrolStore.set(u);
+    sessionStore.set(null);
+    return null;
+  }
+  enrolStore.set(null);
   const [meta, units] = await Promise.all([api.meta(), api.units()]);
   const s: Session = { user: u, meta, units: units.items };
   usersCache = null;

@@ -315,12 +315,45 @@ INSERT INTO daily_stats(unit_path, metric, day, n)
 ANALYZE;
 )SQL";
 
+// Sign-in hardening: sessions get a public id (the token hash never leaves the server), the address
+// they were opened from and a flag for sessions limited to enrolling a second factor; user_auth
+// holds lockout counters and the TOTP secret (encrypted by the vault, bound to the user id).
+constexpr std::string_view kV4SignIn = R"SQL(
+CREATE TABLE sessions_v4 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  token_hash BLOB NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  remote TEXT NOT NULL DEFAULT '',
+  enrolment_only INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sessions_v4(token_hash, user_id, created_at, expires_at, last_seen)
+  SELECT token_hash, user_id, created_at, expires_at, last_seen FROM sessions;
+DROP TABLE sessions;
+ALTER TABLE sessions_v4 RENAME TO sessions;
+CREATE INDEX sessions_user ON sessions(user_id, last_seen);
+
+CREATE TABLE user_auth (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id),
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER,
+  totp_secret BLOB,
+  totp_pending BLOB,
+  totp_enabled_at INTEGER,
+  totp_last_step INTEGER NOT NULL DEFAULT 0,
+  password_changed_at INTEGER
+);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema", kV1},
       {2, "case list indexes and dashboard counters", kV2},
+      {4, "sign-in hardening: session ids, lockout, TOTP", kV4SignIn},
   };
   return kMigrations;
 }

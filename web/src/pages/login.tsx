@@ -9,28 +9,49 @@ export function LoginPage() {
   const l = useStore(langStore);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  // The one-time code field appears when the server asks for it (401 totp_required).
+  const [needTotp, setNeedTotp] = useState(false);
+  const [totp, setTotp] = useState('');
+  // A thunk, so that the message follows a language switch.
+  const [error, setErrorThunk] = useState<(() => string) | null>(null);
+  const setError = (msg: (() => string) | null) => setErrorThunk(() => msg);
   const [busy, setBusy] = useState(false);
   useTitle(t('login.title'));
 
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!username.trim() || !password) {
-      setError(t('login.required'));
+      setError(() => t('login.required'));
+      return;
+    }
+    if (needTotp && !/^\d{6}$/.test(totp.trim())) {
+      setError(() => t('login.totpFormat'));
       return;
     }
     setBusy(true);
     setError(null);
     try {
-      const r = await api.login(username.trim(), password);
-      // The shell then leaves #/login for the page that was asked for (router.afterLogin).
-      await loadSession(r.user);
+      const r = await api.login(username.trim(), password, needTotp ? totp.trim() : undefined);
+      // The shell then leaves #/login for the page that was asked for (router.afterLogin), or
+      // shows the second-factor enrolment when that must come first.
+      await loadSession({ ...r.user, totp_enrolment_required: r.totp_enrolment_required });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setError(t('login.bad'));
+      if (err instanceof ApiError && err.status === 401 && (err.code === 'totp_required' || err.code === 'totp_invalid')) {
+        // The password was right: keep it and ask for the code.
+        setError(err.code === 'totp_invalid' ? () => t('login.totpBad') : needTotp ? () => t('login.totpAsk') : null);
+        setNeedTotp(true);
+        setTotp('');
+        setBusy(false);
+        window.setTimeout(() => document.getElementById('login-totp')?.focus(), 0);
+        return;
+      }
+      if (err instanceof ApiError && err.status === 401) setError(() => t('login.bad'));
       else if (err instanceof ApiError && err.status === 429)
-        setError(err.retryAfter ? t('login.lockedFor', { n: err.retryAfter }) : t('login.locked'));
-      else setError(t('login.failed', { msg: errorMessage(err) }));
+        setError(() => (err.retryAfter ? t('login.lockedFor', { n: err.retryAfter }) : t('login.locked')));
+      else setError(() => t('login.failed', { msg: errorMessage(err) }));
       setPassword('');
+      setNeedTotp(false);
+      setTotp('');
     } finally {
       setBusy(false);
     }
@@ -56,7 +77,10 @@ export function LoginPage() {
         <form onSubmit={submit} noValidate data-testid="login-form">
           <Field id="login-username" label={t('login.username')} required>
             {(a) => (
-              <input {...a} name="username" autoComplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
+              <input {...a} name="username" autoComplete="username" value={username} onInput={(e) => {
+                setUsername(e.currentTarget.value);
+                setNeedTotp(false);
+              }} />
             )}
           </Field>
           <Field id="login-password" label={t('login.password')} required>
@@ -71,10 +95,27 @@ export function LoginPage() {
               />
             )}
           </Field>
+          {needTotp && (
+            <Field id="login-totp" label={t('login.totp')} required hint={t('login.totpHint')}>
+              {(a) => (
+                <input
+                  {...a}
+                  name="totp"
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  maxLength={6}
+                  pattern="[0-9]*"
+                  value={totp}
+                  onInput={(e) => setTotp(e.currentTarget.value.replace(/\D/g, ''))}
+                  data-testid="login-totp"
+                />
+              )}
+            </Field>
+          )}
           <div class="login-error" aria-live="assertive">
             {error && (
               <p class="alert alert-error" role="alert" data-testid="login-error">
-                {error}
+                {error()}
               </p>
             )}
           </div>
