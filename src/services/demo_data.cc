@@ -208,6 +208,7 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
       {"forensic", "法医 孙婧", Role::kForensic, "DEMO-E"},
       {"prosecutor", "检察官 何雯", Role::kProsecutor, "DEMO-E-PRO"},
       {"partner", "妇联 社工 许慧", Role::kPartner, "DEMO-WF"},
+      {"privacy", "隐私保护专员 赵敏", Role::kPrivacyOfficer, "DEMO"},
       {"supervisor", "米申分局 陈队长", Role::kSupervisor, "DEMO-E-MISSION"},
       {"officer", "米申派出所 王警官", Role::kOfficer, "DEMO-E-MISSION-S1"},
   };

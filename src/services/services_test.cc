@@ -1405,7 +1405,7 @@ TEST(IncidentCsvTest, RejectsMissingHeaderAndEmptyResult) {
 TEST(DemoDataTest, SmallDataSetIsConsistent) {
   testing::TempDir dir;
   ASSERT_TRUE(InitCrypto().ok());
-  auto opened = storage::OpenSqliteStore((dir.path() / "demo.db").string());
+  auto opened = OpenStore((dir.path() / "demo.db").string());
   ASSERT_TRUE(opened.ok());
   auto store = std::move(opened).value();
   const Vault vault = Vault::FromKey(testing::TestKey());
