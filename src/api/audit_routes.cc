@@ -34,9 +34,12 @@ Status Int(const Query& q, const std::string& k, std::optional<long long>* out, 
 Status Bool(const Query& q, const std::string& k, std::optional<bool>* out) {
   const std::string* v = Get(q, k);
   if (!v) return Status::Ok();
-  if (*v == "true" || *v == "1") *out = true;
-  else if (*v == "false" || *v == "0") *out = false;
-  else return Status::InvalidArgument(k, "must be true or false");
+  if (*v == "true" || *v == "1")
+    *out = true;
+  else if (*v == "false" || *v == "0")
+    *out = false;
+  else
+    return Status::InvalidArgument(k, "must be true or false");
   return Status::Ok();
 }
 
@@ -86,13 +89,12 @@ Response HandleAuditSearch(services::Services& s, const services::Principal& p,
   services::AuditSearchInput in;
   std::optional<long long> user_id, object_id, limit, offset;
   std::optional<bool> outside;
-  for (Status st : {Int(query, "user_id", &user_id, 1, INT64_MAX),
-                    Word(query, "object_type", &in.object_type),
-                    Int(query, "object_id", &object_id, 1, INT64_MAX),
-                    Word(query, "action", &in.action), Bool(query, "allowed", &in.allowed),
-                    Time(query, "since", &in.since), Time(query, "until", &in.until),
-                    Bool(query, "outside_unit", &outside), Int(query, "limit", &limit, 1, 500),
-                    Int(query, "offset", &offset, 0, 100000000)}) {
+  for (Status st :
+       {Int(query, "user_id", &user_id, 1, INT64_MAX), Word(query, "object_type", &in.object_type),
+        Int(query, "object_id", &object_id, 1, INT64_MAX), Word(query, "action", &in.action),
+        Bool(query, "allowed", &in.allowed), Time(query, "since", &in.since),
+        Time(query, "until", &in.until), Bool(query, "outside_unit", &outside),
+        Int(query, "limit", &limit, 1, 500), Int(query, "offset", &offset, 0, 100000000)}) {
     if (!st.ok()) return ProblemResponse(st);
   }
   if (const std::string* o = Get(query, "order")) {

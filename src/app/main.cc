@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -41,10 +42,25 @@ StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& db) {
 // `aegis audit verify`: recomputes the chain and checks every checkpoint against the trusted keys.
 // Exit status 0 when intact, 3 when a problem was found, 1 or 2 when the check could not run.
 int VerifyAudit(const std::string& db, const std::string& audit_key_file,
-                const std::vector<std::string>& public_keys_hex) {
+                const std::vector<std::string>& public_keys_hex, const std::string& expect_head) {
   if (!std::filesystem::exists(db))
     return Fail(Status::InvalidArgument("--db", "no database at " + db));
   services::AuditVerifyOptions options;
+  if (!expect_head.empty()) {
+    // "SEQ:HASH", as printed by an earlier verify.
+    const size_t colon = expect_head.find(':');
+    long long seq = 0;
+    const auto [end, ec] = std::from_chars(expect_head.data(), expect_head.data() + colon, seq);
+    auto hash = colon == std::string::npos ? StatusOr<std::string>(Status::InvalidArgument(
+                                                 "--expect-head", "must be SEQ:HASH"))
+                                           : services::FromHex(expect_head.substr(colon + 1),
+                                                               "--expect-head");
+    if (!hash.ok()) return Fail(hash.status());
+    if (ec != std::errc() || end != expect_head.data() + colon || seq < 1 || hash->size() != 32)
+      return Fail(Status::InvalidArgument("--expect-head",
+                                          "must be SEQ:HASH with 64 hexadecimal digits"));
+    options.expected_head = storage::AuditHead{seq, *hash};
+  }
   for (const auto& hex : public_keys_hex) {
     auto key = services::FromHex(hex, "--public-key");
     if (!key.ok()) return Fail(key.status());
@@ -80,7 +96,12 @@ int VerifyAudit(const std::string& db, const std::string& audit_key_file,
               << FormatIso8601(report->last_checkpoint->at) << "; "
               << report->head_seq - report->last_checkpoint->seq << " records after it";
   }
-  std::cout << "\nhead hash " << services::ToHex(report->head_hash) << "\n";
+  if (report->records > 0 && !report->last_checkpoint) {
+    std::cout << "\nwarning: no checkpoint seals these records; Aegis seals the chain whenever it "
+                 "runs, so checkpoints may have been removed";
+  }
+  std::cout << "\nhead " << report->head_seq << ":" << services::ToHex(report->head_hash)
+            << " (keep it elsewhere; a later verify --expect-head with it catches truncation)\n";
   return 0;
 }
 
@@ -142,6 +163,9 @@ int main(int argc, char** argv) {
                            "checkpoint signing key whose public key is trusted (default: <db>.audit.key)");
   audit_verify->add_option("--public-key", public_keys,
                            "trusted Ed25519 public key in hex (repeatable; replaces the key file)");
+  std::string expect_head;
+  audit_verify->add_option("--expect-head", expect_head,
+                           "SEQ:HASH printed by an earlier verify; the chain must still hold it");
   auto* audit_key = audit->add_subcommand("public-key", "print the checkpoint signing key's public key");
   audit_key->add_option("--db", db, "SQLite database file")->capture_default_str();
   audit_key->add_option("--audit-key-file", audit_key_file, "default: <db>.audit.key");
@@ -165,7 +189,7 @@ int main(int argc, char** argv) {
   if (key_file.empty()) key_file = DefaultKeyFile(db);
   if (audit_key_file.empty()) audit_key_file = services::DefaultAuditKeyFile(db);
 
-  if (audit_verify->parsed()) return VerifyAudit(db, audit_key_file, public_keys);
+  if (audit_verify->parsed()) return VerifyAudit(db, audit_key_file, public_keys, expect_head);
   if (audit_key->parsed()) {
     auto key = services::ReadAuditPublicKey(audit_key_file);
     if (!key.ok()) return Fail(key.status());

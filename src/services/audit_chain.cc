@@ -72,6 +72,11 @@ std::string Hash(const std::string& prev, long long seq, const storage::AuditRec
 
 std::string SeqText(long long seq) { return "seq " + std::to_string(seq); }
 
+// "seq 5" or "seq 5 to 9".
+std::string SeqRange(long long first, long long last) {
+  return first == last ? SeqText(first) : SeqText(first) + " to " + std::to_string(last);
+}
+
 // Looks for the position a record with a wrong hash was written at: a record moved to another seq
 // still hashes correctly with its original seq and the stored hash before that seq. One more pass
 // over the chain, only when a mismatch was found.
@@ -242,20 +247,34 @@ StatusOr<std::optional<AuditCheckpoint>> SealAuditChain(storage::Store& store,
 
 std::string_view ToString(AuditProblem p) {
   switch (p) {
-    case AuditProblem::kNone: return "none";
-    case AuditProblem::kMalformedRecord: return "malformed_record";
-    case AuditProblem::kMissingHash: return "missing_hash";
-    case AuditProblem::kChangedRecord: return "changed_record";
-    case AuditProblem::kReorderedRecord: return "reordered_record";
-    case AuditProblem::kDeletedRecords: return "deleted_records";
-    case AuditProblem::kUnexpectedSeq: return "unexpected_seq";
-    case AuditProblem::kMalformedCheckpoint: return "malformed_checkpoint";
-    case AuditProblem::kForgedCheckpoint: return "forged_checkpoint";
-    case AuditProblem::kUntrustedCheckpoint: return "untrusted_checkpoint";
-    case AuditProblem::kNoTrustedKey: return "no_trusted_key";
-    case AuditProblem::kCheckpointMismatch: return "checkpoint_mismatch";
-    case AuditProblem::kTruncated: return "truncated";
-    case AuditProblem::kHeadMismatch: return "head_mismatch";
+    case AuditProblem::kNone:
+      return "none";
+    case AuditProblem::kMalformedRecord:
+      return "malformed_record";
+    case AuditProblem::kMissingHash:
+      return "missing_hash";
+    case AuditProblem::kChangedRecord:
+      return "changed_record";
+    case AuditProblem::kReorderedRecord:
+      return "reordered_record";
+    case AuditProblem::kDeletedRecords:
+      return "deleted_records";
+    case AuditProblem::kUnexpectedSeq:
+      return "unexpected_seq";
+    case AuditProblem::kMalformedCheckpoint:
+      return "malformed_checkpoint";
+    case AuditProblem::kForgedCheckpoint:
+      return "forged_checkpoint";
+    case AuditProblem::kUntrustedCheckpoint:
+      return "untrusted_checkpoint";
+    case AuditProblem::kNoTrustedKey:
+      return "no_trusted_key";
+    case AuditProblem::kCheckpointMismatch:
+      return "checkpoint_mismatch";
+    case AuditProblem::kTruncated:
+      return "truncated";
+    case AuditProblem::kHeadMismatch:
+      return "head_mismatch";
   }
   return "unknown";
 }
@@ -298,8 +317,9 @@ StatusOr<AuditVerifyReport> VerifyAuditChain(storage::Store& store,
       }
       if (options.trusted_public_keys.empty()) {
         fail(AuditProblem::kNoTrustedKey, c.seq,
-             where + ": no trusted public key to check it against (give the audit key file or "
-                     "--public-key)");
+             where +
+                 ": no trusted public key to check it against (give the audit key file or "
+                 "--public-key)");
         return Status::Ok();
       }
       const auto& keys = options.trusted_public_keys;
@@ -326,20 +346,20 @@ StatusOr<AuditVerifyReport> VerifyAuditChain(storage::Store& store,
         return Status::Ok();
       };
       if (e.seq < expected) {
-        return stop(AuditProblem::kUnexpectedSeq, e.seq,
-                    "record at " + SeqText(e.seq) + ": the chain starts at seq 1 (inserted record)");
+        return stop(
+            AuditProblem::kUnexpectedSeq, e.seq,
+            "record at " + SeqText(e.seq) + ": the chain starts at seq 1 (inserted record)");
       }
       if (e.seq > expected) {
-        const std::string range = e.seq == expected + 1
-                                      ? SeqText(expected)
-                                      : SeqText(expected) + " to " + std::to_string(e.seq - 1);
         return stop(AuditProblem::kDeletedRecords, expected,
-                    "records missing: " + range + " (deleted, or their seq was changed)");
+                    "records missing: " + SeqRange(expected, e.seq - 1) +
+                        " (deleted, or their seq was changed)");
       }
       if (!e.malformed.empty()) {
         return stop(AuditProblem::kMalformedRecord, e.seq,
-                    SeqText(e.seq) + ": the " + e.malformed + " column holds a value of the wrong "
-                                     "type (record changed)");
+                    SeqText(e.seq) + ": the " + e.malformed +
+                        " column holds a value of the wrong "
+                        "type (record changed)");
       }
       if (e.hash.empty()) {
         return stop(AuditProblem::kMissingHash, e.seq,
@@ -349,14 +369,16 @@ StatusOr<AuditVerifyReport> VerifyAuditChain(storage::Store& store,
       if (computed != e.hash) {
         mismatched = e;
         return stop(AuditProblem::kChangedRecord, e.seq,
-                    SeqText(e.seq) + ": hash mismatch (the record was changed, inserted or "
-                                     "replaced)");
+                    SeqText(e.seq) +
+                        ": hash mismatch (the record was changed, inserted or "
+                        "replaced)");
       }
       if (options.expected_head && options.expected_head->seq == e.seq &&
           options.expected_head->hash != computed) {
         return stop(AuditProblem::kHeadMismatch, e.seq,
-                    SeqText(e.seq) + ": the chain differs from the expected head recorded earlier "
-                                     "(records up to here were changed and the chain recomputed)");
+                    SeqText(e.seq) +
+                        ": the chain differs from the expected head recorded earlier "
+                        "(records up to here were changed and the chain recomputed)");
       }
       ++report.records;
       report.head_seq = e.seq;
@@ -380,17 +402,15 @@ StatusOr<AuditVerifyReport> VerifyAuditChain(storage::Store& store,
     if (!stopped && options.expected_head && options.expected_head->seq > report.head_seq) {
       fail(AuditProblem::kTruncated, report.head_seq + 1,
            "the chain ends at " + SeqText(report.head_seq) + " but the expected head is at " +
-               SeqText(options.expected_head->seq) + ": records " +
-               std::to_string(report.head_seq + 1) + " to " +
-               std::to_string(options.expected_head->seq) + " were removed (truncation)");
+               SeqText(options.expected_head->seq) + ": " +
+               SeqRange(report.head_seq + 1, options.expected_head->seq) + " removed (truncation)");
     }
     if (!stopped && next_seal < seals.size()) {
       const Seal& s = seals.back();
       fail(AuditProblem::kTruncated, report.head_seq + 1,
            "the chain ends at " + SeqText(report.head_seq) + " but checkpoint #" +
-               std::to_string(s.id) + " sealed " + SeqText(s.seq) + ": records " +
-               std::to_string(report.head_seq + 1) + " to " + std::to_string(s.seq) +
-               " were removed (truncation)");
+               std::to_string(s.id) + " sealed " + SeqText(s.seq) + ": " +
+               SeqRange(report.head_seq + 1, s.seq) + " removed (truncation)");
     }
     return Status::Ok();
   }));

@@ -1,8 +1,8 @@
 // The tamper-evident audit trail: every audit record is chained by hash (BLAKE2b-256 over the
-// previous hash and the record's canonical encoding, computed by storage inside the transaction that
-// appends the record), and the chain head is sealed from time to time by an Ed25519-signed
-// checkpoint. VerifyAuditChain recomputes the chain and checks every checkpoint; it reports the first
-// changed, deleted, inserted or reordered record, forged checkpoint or truncation, and where.
+// previous hash and the record's canonical encoding, computed by storage inside the transaction
+// that appends the record), and the chain head is sealed from time to time by an Ed25519-signed
+// checkpoint. VerifyAuditChain recomputes the chain and checks every checkpoint; it reports the
+// first changed, deleted, inserted or reordered record, forged checkpoint or truncation, and where.
 //
 // Why the hash is injected into storage rather than computed here: the seq of a record, which the
 // hash covers, is assigned inside the write transaction, and audit records are appended from many
@@ -78,19 +78,19 @@ StatusOr<std::optional<storage::AuditCheckpoint>> SealAuditChain(storage::Store&
 
 enum class AuditProblem {
   kNone,
-  kMalformedRecord,     // a column holds a value of the wrong type
-  kMissingHash,         // a record without its chain hash
-  kChangedRecord,       // the record's hash does not match its content
-  kReorderedRecord,     // the record at this seq was written at another seq
-  kDeletedRecords,      // a gap in seq
-  kUnexpectedSeq,       // a seq below the chain's start (1)
+  kMalformedRecord,  // a column holds a value of the wrong type
+  kMissingHash,      // a record without its chain hash
+  kChangedRecord,    // the record's hash does not match its content
+  kReorderedRecord,  // the record at this seq was written at another seq
+  kDeletedRecords,   // a gap in seq
+  kUnexpectedSeq,    // a seq below the chain's start (1)
   kMalformedCheckpoint,
-  kForgedCheckpoint,    // the signature does not verify
-  kUntrustedCheckpoint, // signed by a key that is not a trusted key
-  kNoTrustedKey,        // checkpoints exist but no trusted public key was given
-  kCheckpointMismatch,  // the chain at the checkpoint's seq differs from what it sealed
-  kTruncated,           // the chain ends before the last checkpoint's seq or the expected head
-  kHeadMismatch,        // the chain differs at the expected head's seq
+  kForgedCheckpoint,     // the signature does not verify
+  kUntrustedCheckpoint,  // signed by a key that is not a trusted key
+  kNoTrustedKey,         // checkpoints exist but no trusted public key was given
+  kCheckpointMismatch,   // the chain at the checkpoint's seq differs from what it sealed
+  kTruncated,            // the chain ends before the last checkpoint's seq or the expected head
+  kHeadMismatch,         // the chain differs at the expected head's seq
 };
 
 // Stable name, e.g. "changed_record".
@@ -108,12 +108,12 @@ struct AuditVerifyOptions {
 
 struct AuditVerifyReport {
   AuditProblem problem = AuditProblem::kNone;
-  long long seq = 0;     // where the first problem is (the record's seq, or the checkpoint's)
-  std::string message;   // what is wrong, in words, with the seq
-  long long records = 0;       // records checked (up to the first problem)
-  long long head_seq = 0;      // last record's seq
+  long long seq = 0;       // where the first problem is (the record's seq, or the checkpoint's)
+  std::string message;     // what is wrong, in words, with the seq
+  long long records = 0;   // records checked (up to the first problem)
+  long long head_seq = 0;  // last record's seq
   std::string head_hash;
-  long long checkpoints = 0;   // checkpoints checked
+  long long checkpoints = 0;  // checkpoints checked
   std::optional<storage::AuditCheckpoint> last_checkpoint;
   bool ok() const { return problem == AuditProblem::kNone; }
 };

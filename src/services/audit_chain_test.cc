@@ -68,7 +68,8 @@ class RawDb {
       if (v.type == SQLITE_TEXT || v.type == SQLITE_BLOB) {
         const void* p = v.type == SQLITE_TEXT ? static_cast<const void*>(sqlite3_column_text(s, 0))
                                               : sqlite3_column_blob(s, 0);
-        v.bytes.assign(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s, 0)));
+        v.bytes.assign(static_cast<const char*>(p),
+                       static_cast<size_t>(sqlite3_column_bytes(s, 0)));
       }
     } else {
       ADD_FAILURE() << "no row " << table << "." << key << " = " << key_value;
@@ -79,17 +80,19 @@ class RawDb {
 
   void Set(const std::string& table, const std::string& column, const std::string& key,
            std::int64_t key_value, const Value& v) {
-    sqlite3_stmt* s =
-        Prepare("UPDATE " + table + " SET " + column + " = ? WHERE " + key + " = ?");
+    sqlite3_stmt* s = Prepare("UPDATE " + table + " SET " + column + " = ? WHERE " + key + " = ?");
     switch (v.type) {
-      case SQLITE_INTEGER: sqlite3_bind_int64(s, 1, v.i); break;
+      case SQLITE_INTEGER:
+        sqlite3_bind_int64(s, 1, v.i);
+        break;
       case SQLITE_TEXT:
         sqlite3_bind_text(s, 1, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_TRANSIENT);
         break;
       case SQLITE_BLOB:
         sqlite3_bind_blob(s, 1, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_TRANSIENT);
         break;
-      default: sqlite3_bind_null(s, 1);
+      default:
+        sqlite3_bind_null(s, 1);
     }
     sqlite3_bind_int64(s, 2, key_value);
     EXPECT_EQ(sqlite3_step(s), SQLITE_DONE) << sqlite3_errmsg(db_);
@@ -104,10 +107,16 @@ class RawDb {
         "allowed, detail, remote, purpose, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     sqlite3_bind_int64(s, 1, seq);
     sqlite3_bind_int64(s, 2, r.at);
-    if (r.user_id) sqlite3_bind_int64(s, 3, *r.user_id); else sqlite3_bind_null(s, 3);
+    if (r.user_id)
+      sqlite3_bind_int64(s, 3, *r.user_id);
+    else
+      sqlite3_bind_null(s, 3);
     sqlite3_bind_text(s, 4, r.action.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 5, r.object_type.c_str(), -1, SQLITE_TRANSIENT);
-    if (r.object_id) sqlite3_bind_int64(s, 6, *r.object_id); else sqlite3_bind_null(s, 6);
+    if (r.object_id)
+      sqlite3_bind_int64(s, 6, *r.object_id);
+    else
+      sqlite3_bind_null(s, 6);
     sqlite3_bind_int64(s, 7, r.allowed ? 1 : 0);
     sqlite3_bind_text(s, 8, r.detail.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 9, r.remote.c_str(), -1, SQLITE_TRANSIENT);
@@ -178,8 +187,7 @@ class AuditChainTest : public ::testing::Test {
   }
 
   AuditVerifyReport Verify(AuditVerifyOptions options = {}) {
-    if (options.trusted_public_keys.empty())
-      options.trusted_public_keys = {signer_.public_key()};
+    if (options.trusted_public_keys.empty()) options.trusted_public_keys = {signer_.public_key()};
     auto report = VerifyAuditChain(*store_, options);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     return report.ok() ? *report : AuditVerifyReport{};
@@ -187,12 +195,14 @@ class AuditChainTest : public ::testing::Test {
 
   std::vector<AuditEntry> Chain() {
     std::vector<AuditEntry> out;
-    EXPECT_TRUE(store_->Read([&](storage::Repo& r) {
-      return r.ScanAuditChain([&](const AuditEntry& e) {
-        out.push_back(e);
-        return Status::Ok();
-      });
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](storage::Repo& r) {
+                      return r.ScanAuditChain([&](const AuditEntry& e) {
+                        out.push_back(e);
+                        return Status::Ok();
+                      });
+                    })
+                    .ok());
     return out;
   }
 
@@ -321,9 +331,9 @@ TEST_F(AuditChainTest, EverySingleByteChangeOfEveryRecordIsCaughtAtItsSeq) {
     const char* name;
     bool nullable;
   };
-  const Field fields[] = {{"seq", false},     {"at", false},     {"user_id", true},
+  const Field fields[] = {{"seq", false},     {"at", false},          {"user_id", true},
                           {"action", false},  {"object_type", false}, {"object_id", true},
-                          {"allowed", false}, {"detail", false}, {"remote", false},
+                          {"allowed", false}, {"detail", false},      {"remote", false},
                           {"purpose", false}, {"hash", false}};
   long long mutations = 0;
   for (long long seq = 1; seq <= kRecords; ++seq) {
@@ -560,9 +570,10 @@ TEST_F(AuditChainTest, ForgedSignatureIsCaught) {
   {
     RawDb raw(path_);
     // A checkpoint that claims the trusted key but carries a made-up signature.
-    raw.Exec("INSERT INTO audit_checkpoints(seq, hash, at, public_key, signature) "
-             "SELECT seq, hash, at + 1, public_key, randomblob(64) FROM audit_checkpoints "
-             "WHERE id = 1");
+    raw.Exec(
+        "INSERT INTO audit_checkpoints(seq, hash, at, public_key, signature) "
+        "SELECT seq, hash, at + 1, public_key, randomblob(64) FROM audit_checkpoints "
+        "WHERE id = 1");
   }
   const auto report = Verify();
   EXPECT_EQ(report.problem, AuditProblem::kForgedCheckpoint);
@@ -614,10 +625,11 @@ TEST(AuditChainMigration, RecordsFromBeforeTheChainVerifyAfterMigration) {
         "applied_at INTEGER NOT NULL);" +
         v1 + "INSERT INTO schema_migrations VALUES(1, 'initial schema', 0);";
     for (int i = 1; i <= 50; ++i) {
-      sql += "INSERT INTO audit_log(at, user_id, action, object_type, object_id, allowed, detail, "
-             "remote) VALUES(" +
-             std::to_string(1000 + i) + ", " + std::to_string(i % 4) +
-             ", 'case.read', 'case', " + std::to_string(i) + ", 1, '{}', '127.0.0.1');";
+      sql +=
+          "INSERT INTO audit_log(at, user_id, action, object_type, object_id, allowed, detail, "
+          "remote) VALUES(" +
+          std::to_string(1000 + i) + ", " + std::to_string(i % 4) + ", 'case.read', 'case', " +
+          std::to_string(i) + ", 1, '{}', '127.0.0.1');";
     }
     sql += "COMMIT;";
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
@@ -655,11 +667,13 @@ class AuditorCheckpointTest : public AuditChainTest {
   }
   long long LastSealed() {
     long long seq = 0;
-    EXPECT_TRUE(store_->Read([&](storage::Repo& r) -> Status {
-      AEGIS_ASSIGN_OR_RETURN(auto last, r.LastAuditCheckpoint());
-      if (last) seq = last->seq;
-      return Status::Ok();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](storage::Repo& r) -> Status {
+                      AEGIS_ASSIGN_OR_RETURN(auto last, r.LastAuditCheckpoint());
+                      if (last) seq = last->seq;
+                      return Status::Ok();
+                    })
+                    .ok());
     return seq;
   }
   void Queue(Auditor& a, int n) {

@@ -12,14 +12,14 @@ using namespace aegis::domain;
 
 namespace {
 
-constexpr const char* kObjectTypes[] = {"case",       "clue", "person", "assistance",
-                                        "user",       "store", "audit"};
+constexpr const char* kObjectTypes[] = {"case", "clue",  "person", "assistance",
+                                        "user", "store", "audit"};
 
 Status CheckObjectType(const std::string& type) {
   for (const char* t : kObjectTypes)
     if (type == t) return Status::Ok();
-  return Status::InvalidArgument("object_type",
-                                 "must be one of: case, clue, person, assistance, user, store, audit");
+  return Status::InvalidArgument(
+      "object_type", "must be one of: case, clue, person, assistance, user, store, audit");
 }
 
 // Audit action names are dotted lower-case words ("case.read").

@@ -77,8 +77,8 @@ class AuditSearchTest : public ::testing::Test {
     std::multiset<Key> out;
     for (const auto& v : items) {
       const auto& r = v.entry.record;
-      out.insert({r.user_id.value_or(0), r.action, r.object_type, r.object_id.value_or(0),
-                  r.allowed});
+      out.insert(
+          {r.user_id.value_or(0), r.action, r.object_type, r.object_id.value_or(0), r.allowed});
     }
     return out;
   }
@@ -193,8 +193,7 @@ TEST_F(AuditSearchTest, PrivacyOfficersSeeWhoAndWhenButNoCaseContent) {
   EXPECT_EQ(Must(s().ListCases(Priv(), {})).total, 0);
   EXPECT_EQ(s().GetClue(Priv(), other_clue).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(Must(s().ListClues(Priv(), {})).total, 0);
-  EXPECT_EQ(s().RevealIdentity(Priv(), case_id, victim_id).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(s().RevealIdentity(Priv(), case_id, victim_id).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(s().Dashboard(Priv(), std::nullopt, std::nullopt).status().code(),
             StatusCode::kPermissionDenied);
   const auto work = Must(s().Worklist(Priv()));

@@ -1,6 +1,6 @@
 // The canonical byte encoding of an audit record for the tamper-evident hash chain. Storage uses it
-// when it appends a record (hash = H(previous hash || encoding)); the verifier in services uses it to
-// recompute the chain. Pure functions, no I/O and no cryptography: the hash itself is injected
+// when it appends a record (hash = H(previous hash || encoding)); the verifier in services uses it
+// to recompute the chain. Pure functions, no I/O and no cryptography: the hash itself is injected
 // (StoreOptions::audit_hasher).
 #pragma once
 
