@@ -292,12 +292,13 @@ StatusOr<AuditVerifyReport> VerifyAuditChain(storage::Store& store,
       report.message = std::move(message);
     }
   };
+  // Valid checkpoints in ascending seq, kept compact: a long-lived log has millions of them.
   struct Seal {
     long long seq;
     domain::Id id;
-    std::string hash;
+    std::array<char, storage::kAuditHashBytes> hash;
   };
-  std::vector<Seal> seals;  // valid checkpoints, ascending seq
+  std::vector<Seal> seals;
   std::optional<AuditEntry> mismatched;
 
   AEGIS_RETURN_IF_ERROR(store.Read([&](storage::Repo& r) -> Status {
@@ -328,7 +329,9 @@ StatusOr<AuditVerifyReport> VerifyAuditChain(storage::Store& store,
              where + ": signed by an unknown key " + ToHex(c.public_key) + " (forged checkpoint)");
         return Status::Ok();
       }
-      seals.push_back({c.seq, c.id, c.hash});
+      Seal seal{c.seq, c.id, {}};
+      std::copy(c.hash.begin(), c.hash.end(), seal.hash.begin());
+      seals.push_back(seal);
       report.last_checkpoint = c;
       return Status::Ok();
     }));
@@ -385,7 +388,7 @@ StatusOr<AuditVerifyReport> VerifyAuditChain(storage::Store& store,
       report.head_hash = e.hash;
       for (; next_seal < seals.size() && seals[next_seal].seq <= e.seq; ++next_seal) {
         const Seal& s = seals[next_seal];
-        if (s.seq == e.seq && s.hash != computed) {
+        if (s.seq == e.seq && std::string_view(s.hash.data(), s.hash.size()) != computed) {
           return stop(AuditProblem::kCheckpointMismatch, e.seq,
                       SeqText(e.seq) + ": the chain differs from what checkpoint #" +
                           std::to_string(s.id) +
