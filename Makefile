@@ -28,7 +28,7 @@ run: build
 	@if [ ! -f $(DB) ]; then $(AEGIS) demo --db $(DB); fi
 	@echo
 	@echo "  Aegis is starting on http://127.0.0.1:$(PORT)/"
-	@echo "  Sign in as 'officer' or 'supervisor' (also: analyst, prosecutor, admin)"
+	@echo "  Sign in as 'officer' or 'supervisor' (also: analyst, prosecutor, admin, privacy)"
 	@echo "  with the demo password: Aegis-demo-2026!"
 	@echo "  (supervisor and admin also need a one-time code: demo TOTP secret"
 	@echo "   AEGISDEMOSECRETTOTPFORDEMOONLYAA in an authenticator app, or oathtool --totp -b <secret>)"

@@ -84,7 +84,7 @@ struct Fixture {
     path = given ? given : (std::filesystem::temp_directory_path() /
                             ("aegis_bench_" + std::to_string(::getpid()) + ".db")).string();
     const bool fresh = !given;
-    store = std::move(storage::OpenSqliteStore(path)).value();
+    store = std::move(services::OpenStore(path)).value();
     auto vault = services::Vault::OpenOrCreate(path + ".key").value();
     if (fresh) {
       std::ifstream in(std::string(AEGIS_SOURCE_DIR) + "/data/fixtures/sf_sex_offenses_2003_2015.csv");
@@ -226,7 +226,7 @@ void BM_ImportCases(benchmark::State& state) {
     state.PauseTiming();
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    auto store = std::move(storage::OpenSqliteStore((dir / "i.db").string())).value();
+    auto store = std::move(services::OpenStore((dir / "i.db").string())).value();
     (void)store->Write([](storage::Repo& r) -> Status {
       const domain::Unit root{0, "DEMO", "示范省公安厅", "Demo", domain::UnitType::kProvince};
       auto id = r.InsertUnit(root).value();

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 
+#include "api/audit_routes.h"
 #include "api/json_io.h"
 #include "api/routing.h"
 
@@ -413,6 +414,9 @@ std::vector<Route> BuildRoutes(const std::string& version) {
     }
     return Map<DashboardView>(s.Dashboard(ctx.principal, campaign_id, unit_id),
                               [](const DashboardView& d) { return ToJson(d); });
+  });
+  add("GET", "audit", true, [](Services& s, Context& ctx) {
+    return HandleAuditSearch(s, ctx.principal, ctx.query);
   });
   return r;
 }

@@ -1,8 +1,9 @@
-// The `aegis` command: serve, demo, migrate, user add.
+// The `aegis` command: serve, demo, import, migrate, user add, audit verify, audit public-key.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "domain/major_case_rules.h"
 #include "domain/review_deadlines.h"
 #include "app/http_server.h"
+#include "services/audit_chain.h"
 #include "services/demo_data.h"
 #include "services/services.h"
 #include "storage/store.h"
@@ -36,7 +38,73 @@ StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& db) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
   }
-  return storage::OpenSqliteStore(db);
+  return services::OpenStore(db);
+}
+
+// `aegis audit verify`: recomputes the chain and checks every checkpoint against the trusted keys.
+// Exit status 0 when intact, 3 when a problem was found, 1 or 2 when the check could not run.
+int VerifyAudit(const std::string& db, const std::string& audit_key_file,
+                const std::vector<std::string>& public_keys_hex, const std::string& expect_head) {
+  if (!std::filesystem::exists(db))
+    return Fail(Status::InvalidArgument("--db", "no database at " + db));
+  services::AuditVerifyOptions options;
+  if (!expect_head.empty()) {
+    // "SEQ:HASH", as printed by an earlier verify.
+    const size_t colon = expect_head.find(':');
+    long long seq = 0;
+    const auto [end, ec] = std::from_chars(expect_head.data(), expect_head.data() + colon, seq);
+    auto hash = colon == std::string::npos ? StatusOr<std::string>(Status::InvalidArgument(
+                                                 "--expect-head", "must be SEQ:HASH"))
+                                           : services::FromHex(expect_head.substr(colon + 1),
+                                                               "--expect-head");
+    if (!hash.ok()) return Fail(hash.status());
+    if (ec != std::errc() || end != expect_head.data() + colon || seq < 1 || hash->size() != 32)
+      return Fail(Status::InvalidArgument("--expect-head",
+                                          "must be SEQ:HASH with 64 hexadecimal digits"));
+    options.expected_head = storage::AuditHead{seq, *hash};
+  }
+  for (const auto& hex : public_keys_hex) {
+    auto key = services::FromHex(hex, "--public-key");
+    if (!key.ok()) return Fail(key.status());
+    if (key->size() != 32)
+      return Fail(Status::InvalidArgument("--public-key", "must be 64 hexadecimal digits"));
+    options.trusted_public_keys.push_back(*key);
+  }
+  if (options.trusted_public_keys.empty()) {
+    auto key = services::ReadAuditPublicKey(audit_key_file);
+    if (key.ok()) {
+      options.trusted_public_keys.push_back(*key);
+    } else if (key.status().code() != StatusCode::kNotFound) {
+      return Fail(key.status());
+    }
+  }
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status());
+  auto report = services::VerifyAuditChain(**store, options);
+  if (!report.ok()) return Fail(report.status());
+  for (const auto& k : options.trusted_public_keys)
+    std::cout << "trusted checkpoint key (Ed25519): " << services::ToHex(k) << "\n";
+  if (!report->ok()) {
+    std::cout << "audit chain FAILED at seq " << report->seq << " ("
+              << services::ToString(report->problem) << "): " << report->message << "\n";
+    std::cout << report->records << " records verified before the problem, "
+              << report->checkpoints << " checkpoints read\n";
+    return 3;
+  }
+  std::cout << "audit chain OK: " << report->records << " records (seq 1 to " << report->head_seq
+            << "), " << report->checkpoints << " checkpoints";
+  if (report->last_checkpoint) {
+    std::cout << ", last sealed seq " << report->last_checkpoint->seq << " at "
+              << FormatIso8601(report->last_checkpoint->at) << "; "
+              << report->head_seq - report->last_checkpoint->seq << " records after it";
+  }
+  if (report->records > 0 && !report->last_checkpoint) {
+    std::cout << "\nwarning: no checkpoint seals these records; Aegis seals the chain whenever it "
+                 "runs, so checkpoints may have been removed";
+  }
+  std::cout << "\nhead " << report->head_seq << ":" << services::ToHex(report->head_hash)
+            << " (keep it elsewhere; a later verify --expect-head with it catches truncation)\n";
+  return 0;
 }
 
 std::string FindWebRoot(const std::string& given) {
@@ -97,18 +165,50 @@ int main(int argc, char** argv) {
   auto* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
   add_db(migrate);
 
+  auto* audit = app.add_subcommand("audit", "the tamper-evident audit trail");
+  audit->require_subcommand(1);
+  std::string audit_key_file;
+  std::vector<std::string> public_keys;
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "recompute the audit hash chain and check every signed checkpoint");
+  audit_verify->add_option("--db", db, "SQLite database file")->capture_default_str();
+  audit_verify->add_option("--audit-key-file", audit_key_file,
+                           "checkpoint signing key whose public key is trusted (default: <db>.audit.key)");
+  audit_verify->add_option("--public-key", public_keys,
+                           "trusted Ed25519 public key in hex (repeatable; replaces the key file)");
+  std::string expect_head;
+  audit_verify->add_option("--expect-head", expect_head,
+                           "SEQ:HASH printed by an earlier verify; the chain must still hold it");
+  auto* audit_key = audit->add_subcommand("public-key", "print the checkpoint signing key's public key");
+  audit_key->add_option("--db", db, "SQLite database file")->capture_default_str();
+  audit_key->add_option("--audit-key-file", audit_key_file, "default: <db>.audit.key");
+
   auto* user = app.add_subcommand("user", "manage user accounts");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "add a user; the password is read from standard input");
   add_db(user_add);
   std::string username, display_name, role_name, unit_code;
   user_add->add_option("--username", username, "login name")->required();
-  user_add->add_option("--role", role_name, "officer, supervisor, analyst, forensic, prosecutor, partner or administrator")->required();
+  user_add->add_option("--role", role_name, "officer, supervisor, analyst, forensic, prosecutor, partner, administrator or privacy_officer")->required();
   user_add->add_option("--unit", unit_code, "code of the user's unit")->required();
   user_add->add_option("--name", display_name, "display name");
 
+  for (CLI::App* cmd : {serve, demo, import, user_add}) {
+    cmd->add_option("--audit-key-file", audit_key_file,
+                    "audit checkpoint signing key (default: <db>.audit.key, created if absent)");
+  }
+
   CLI11_PARSE(app, argc, argv);
   if (key_file.empty()) key_file = DefaultKeyFile(db);
+  if (audit_key_file.empty()) audit_key_file = services::DefaultAuditKeyFile(db);
+
+  if (audit_verify->parsed()) return VerifyAudit(db, audit_key_file, public_keys, expect_head);
+  if (audit_key->parsed()) {
+    auto key = services::ReadAuditPublicKey(audit_key_file);
+    if (!key.ok()) return Fail(key.status());
+    std::cout << services::ToHex(*key) << "\n";
+    return 0;
+  }
 
   if (migrate->parsed()) {
     auto store = OpenStore(db);
@@ -122,6 +222,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<storage::Store> store = std::move(store_or).value();
   auto vault = services::Vault::OpenOrCreate(key_file);
   if (!vault.ok()) return Fail(vault.status());
+  auto signer = services::AuditSigner::OpenOrCreate(audit_key_file);
+  if (!signer.ok()) return Fail(signer.status());
+  auto audit_signer = std::make_shared<const services::AuditSigner>(std::move(signer).value());
 
   if (demo->parsed()) {
     std::ifstream in(incidents, std::ios::binary);
@@ -167,9 +270,14 @@ int main(int argc, char** argv) {
                 << demo_opt.totp_secret << " (any authenticator app, or oathtool --totp -b "
                 << demo_opt.totp_secret << ")\n";
     }
+    auto sealed = services::SealAuditChain(*store, *audit_signer, NowSeconds());
+    if (!sealed.ok()) return Fail(sealed.status());
+    std::cout << "audit checkpoint key (Ed25519, keep a copy to verify with): "
+              << services::ToHex(audit_signer->public_key()) << "\n";
     return 0;
   }
 
+  service_opt.audit_signer = audit_signer;
   services::Services svc(*store, std::move(vault).value(), service_opt);
 
   if (import->parsed()) {
@@ -225,6 +333,8 @@ int main(int argc, char** argv) {
     server.web_root = FindWebRoot(server.web_root);
     if (server.web_root.empty())
       spdlog::warn("no built web UI found (web/dist); serving the API only");
+    spdlog::info("audit checkpoints are signed with Ed25519 public key {} ({})",
+                 services::ToHex(audit_signer->public_key()), audit_key_file);
     api::Api api(svc, kVersion);
     Status st = app::RunServer(api, server);
     if (!st.ok()) return Fail(st);

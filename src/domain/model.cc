@@ -46,7 +46,7 @@ constexpr NameTable<UnitType, 7> kUnitTypeNames{{
     {UnitType::kPartner, "partner"},
 }};
 
-constexpr NameTable<Role, 7> kRoleNames{{
+constexpr NameTable<Role, 8> kRoleNames{{
     {Role::kOfficer, "officer"},
     {Role::kSupervisor, "supervisor"},
     {Role::kAnalyst, "analyst"},
@@ -54,6 +54,7 @@ constexpr NameTable<Role, 7> kRoleNames{{
     {Role::kProsecutor, "prosecutor"},
     {Role::kPartner, "partner"},
     {Role::kAdministrator, "administrator"},
+    {Role::kPrivacyOfficer, "privacy_officer"},
 }};
 
 constexpr NameTable<ClueSource, 8> kClueSourceNames{{

@@ -23,7 +23,8 @@ enum class Role {
   kForensic,
   kProsecutor,
   kPartner,
-  kAdministrator
+  kAdministrator,
+  kPrivacyOfficer,  // oversees who accessed what (audit search); sees no case content
 };
 
 // Where a clue came from.

@@ -17,7 +17,7 @@ struct LastValue<UnitType> {
 };
 template <>
 struct LastValue<Role> {
-  static constexpr auto value = Role::kAdministrator;
+  static constexpr auto value = Role::kPrivacyOfficer;
 };
 template <>
 struct LastValue<ClueSource> {
@@ -98,6 +98,7 @@ TEST(EnumNamesTest, StableWireNames) {
   EXPECT_EQ(ToString(UnitType::kMinistry), "ministry");
   EXPECT_EQ(ToString(Role::kAdministrator), "administrator");
   EXPECT_EQ(ToString(Role::kProsecutor), "prosecutor");
+  EXPECT_EQ(ToString(Role::kPrivacyOfficer), "privacy_officer");
   EXPECT_EQ(ToString(ClueSource::kEmergencyCall), "emergency_call");
   EXPECT_EQ(ToString(ClueSource::kWalkIn), "walk_in");
   EXPECT_EQ(ToString(ClueSource::kOnlinePlatform), "online_platform");

@@ -4,7 +4,11 @@
 
 namespace aegis::services {
 
-Auditor::Auditor(storage::Store& store) : store_(store), thread_([this] { Run(); }) {}
+Auditor::Auditor(storage::Store& store, AuditorOptions options)
+    : store_(store), options_(std::move(options)) {
+  if (!options_.clock) options_.clock = NowSeconds;
+  thread_ = std::thread([this] { Run(); });
+}
 
 Auditor::~Auditor() {
   {
@@ -13,7 +17,8 @@ Auditor::~Auditor() {
   }
   cv_.notify_all();
   thread_.join();
-  Flush();
+  // A clean shutdown leaves no record unsealed.
+  (void)Checkpoint();
 }
 
 void Auditor::Record(storage::AuditRecord record) {
@@ -41,15 +46,46 @@ void Auditor::Flush() {
   }
 }
 
+Status Auditor::Checkpoint() {
+  Flush();
+  if (!options_.signer) return Status::Ok();
+  return SealAuditChain(store_, *options_.signer, options_.clock()).status();
+}
+
+Status Auditor::MaybeCheckpoint() {
+  if (!options_.signer) return Status::Ok();
+  storage::AuditHead head;
+  std::optional<storage::AuditCheckpoint> last;
+  AEGIS_RETURN_IF_ERROR(store_.Read([&](storage::Repo& r) -> Status {
+    AEGIS_ASSIGN_OR_RETURN(head, r.GetAuditHead());
+    AEGIS_ASSIGN_OR_RETURN(last, r.LastAuditCheckpoint());
+    return Status::Ok();
+  }));
+  if (head.seq == 0 || (last && last->seq >= head.seq)) return Status::Ok();
+  // Unsealed records with no checkpoint yet (a new or migrated log) are sealed at once.
+  const bool due = !last || head.seq - last->seq >= options_.checkpoint_every_records ||
+                   options_.clock() - last->at >= options_.checkpoint_every_seconds;
+  if (!due) return Status::Ok();
+  return SealAuditChain(store_, *options_.signer, options_.clock()).status();
+}
+
 void Auditor::Run() {
+  using Clock = std::chrono::steady_clock;
+  auto next_check = Clock::now() + options_.checkpoint_check_interval;
   std::unique_lock lock(mu_);
   while (!stop_) {
     cv_.wait_for(lock, std::chrono::milliseconds(50),
                  [&] { return stop_ || queue_.size() >= 1000; });
     lock.unlock();
     Flush();
+    if (Clock::now() >= next_check) {
+      (void)MaybeCheckpoint();
+      next_check = Clock::now() + options_.checkpoint_check_interval;
+    }
     lock.lock();
   }
+  lock.unlock();
+  Flush();
 }
 
 }  // namespace aegis::services

@@ -209,6 +209,7 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
       {"forensic", "法医 孙婧", Role::kForensic, "DEMO-E"},
       {"prosecutor", "检察官 何雯", Role::kProsecutor, "DEMO-E-PRO"},
       {"partner", "妇联 社工 许慧", Role::kPartner, "DEMO-WF"},
+      {"privacy", "隐私保护专员 赵敏", Role::kPrivacyOfficer, "DEMO"},
       {"supervisor", "米申分局 陈队长", Role::kSupervisor, "DEMO-E-MISSION"},
       {"officer", "米申派出所 王警官", Role::kOfficer, "DEMO-E-MISSION-S1"},
   };
@@ -632,6 +633,71 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
     done = upto;
     if (opt.progress) opt.progress(done, total);
   }
+  // A recent access history for the audit search: the lead investigator and the bureau's
+  // supervisor read each of the newest cases, some leads reveal the victim's identity, and now and
+  // then an officer of another district opens a case (allowed only when it was shared with them).
+  AEGIS_RETURN_IF_ERROR(store.Write([&](storage::Repo& r) -> Status {
+    storage::CaseQuery recent;
+    recent.scope.all = true;
+    recent.page.sort = "filed_at";
+    recent.page.limit = 2000;
+    AEGIS_ASSIGN_OR_RETURN(auto cases, r.ListCases(recent));
+    AEGIS_ASSIGN_OR_RETURN(auto units, r.ListUnits());
+    std::vector<Id> all_officers;
+    for (const auto& [station, ids] : officers_of)
+      all_officers.insert(all_officers.end(), ids.begin(), ids.end());
+    std::vector<storage::AuditRecord> history;
+    auto add = [&](Id user, UnixSeconds at, const char* action, const char* type, Id object,
+                   bool allowed, const nlohmann::json& detail) {
+      storage::AuditRecord a;
+      a.at = std::min(at, now - 60);
+      a.user_id = user;
+      a.action = action;
+      a.object_type = type;
+      a.object_id = object;
+      a.allowed = allowed;
+      a.detail = detail.dump();
+      a.remote = "10.20." + std::to_string(user / 200 % 250) + "." + std::to_string(user % 200 + 2);
+      history.push_back(std::move(a));
+    };
+    for (const Case& c : cases.items) {
+      const UnixSeconds filed = c.filed_at;
+      if (c.lead_investigator_id) {
+        add(*c.lead_investigator_id, filed + rng.Range(600, 48 * 3600), "case.read", "case", c.id,
+            true, nlohmann::json::object());
+      }
+      Id bureau = 0;
+      for (const auto& u : units)
+        if (u.id == c.unit_id && u.parent_id) bureau = *u.parent_id;
+      if (supervisor_of.count(bureau)) {
+        add(supervisor_of.at(bureau), filed + rng.Range(3600, 96 * 3600), "case.read", "case",
+            c.id, true, nlohmann::json::object());
+      }
+      if (c.lead_investigator_id && rng.Chance(0.1)) {
+        AEGIS_ASSIGN_OR_RETURN(auto persons, r.ListPersons(c.id));
+        for (const auto& pr : persons) {
+          if (pr.person.role != PersonRole::kVictim) continue;
+          add(*c.lead_investigator_id, filed + rng.Range(3600, 72 * 3600), "identity.reveal",
+              "person", pr.person.id, true, {{"case_id", c.id}});
+          break;
+        }
+      }
+      if (!all_officers.empty() && rng.Chance(0.05)) {
+        const Id reader = rng.Pick(all_officers);
+        AEGIS_ASSIGN_OR_RETURN(auto reader_user, r.GetUser(reader));
+        if (reader_user && reader_user->unit_id != c.unit_id) {
+          AEGIS_ASSIGN_OR_RETURN(auto shares, r.ListShares(c.id));
+          const bool shared =
+              std::find(shares.begin(), shares.end(), reader_user->unit_id) != shares.end();
+          add(reader, filed + rng.Range(3600, 30 * 24 * 3600), "case.read", "case", c.id, shared,
+              nlohmann::json::object());
+        }
+      }
+    }
+    std::stable_sort(history.begin(), history.end(),
+                     [](const auto& a, const auto& b) { return a.at < b.at; });
+    return r.AppendAudit(history);
+  }));
   // One record for the whole generation, so the audit trail says where the data came from.
   AEGIS_RETURN_IF_ERROR(store.Write([&](storage::Repo& r) {
     Principal system;

@@ -22,6 +22,8 @@ bool Policy::Allows(const Principal& p, Capability c) const {
       return r == Role::kOfficer || r == Role::kSupervisor || r == Role::kAnalyst;
     case Capability::kManageUsers:
       return r == Role::kAdministrator;
+    case Capability::kQueryAudit:
+      return r == Role::kSupervisor || r == Role::kPrivacyOfficer;
   }
   return false;
 }
@@ -47,6 +49,7 @@ storage::CaseScope Policy::CaseScopeFor(const Principal& p) const {
       break;
     case Role::kPartner:        // partner agencies see referrals only (issue 3), never cases
     case Role::kAdministrator:  // administrators manage accounts, not case content
+    case Role::kPrivacyOfficer:  // privacy officers audit access, they never see case content
       break;
   }
   return scope;
@@ -86,6 +89,15 @@ bool Policy::MayRevealIdentity(const Principal& p, const domain::Case& c,
     default:
       return false;
   }
+}
+
+std::vector<std::string> Policy::AuditUnitPrefixes(const Principal& p) const {
+  if (!Allows(p, Capability::kQueryAudit)) return {};
+  return {p.unit.path};
+}
+
+bool Policy::MaySeeAuditDetail(const Principal& p) const {
+  return p.user.active && p.user.role == Role::kSupervisor;
 }
 
 }  // namespace aegis::services

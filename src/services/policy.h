@@ -32,6 +32,7 @@ enum class Capability {
   kViewBoard,         // supervisor board and workload
   kViewDashboard,     // campaign figures (only cases in scope are counted)
   kManageUsers,
+  kQueryAudit,  // search the audit trail of the own unit subtree
 };
 
 class Policy {
@@ -52,6 +53,14 @@ class Policy {
   // path of the case's owning unit. Sharing a case (joint team, assistance) does not share identities.
   bool MayRevealIdentity(const Principal& p, const domain::Case& c,
                          const std::string& case_unit_path) const;
+
+  // Unit subtrees whose audit trail `p` may search (records by their users or about records they
+  // own); empty: none.
+  std::vector<std::string> AuditUnitPrefixes(const Principal& p) const;
+
+  // Whether `p` may read the free-text detail of audit records, which can quote case content
+  // (reasons, sources). Privacy officers oversee access, not cases: they see who, what and when only.
+  bool MaySeeAuditDetail(const Principal& p) const;
 };
 
 }  // namespace aegis::services

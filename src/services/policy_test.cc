@@ -36,7 +36,11 @@ Principal Who(Role role, domain::Id user_id = 100, domain::Unit unit = MakeUnit(
 
 const std::vector<Role> kAllRoles = {Role::kOfficer,    Role::kSupervisor, Role::kAnalyst,
                                      Role::kForensic,   Role::kProsecutor, Role::kPartner,
-                                     Role::kAdministrator};
+                                     Role::kAdministrator, Role::kPrivacyOfficer};
+
+TEST(PolicyRoles, TestListCoversEveryRole) {
+  EXPECT_EQ(kAllRoles, domain::AllValues<Role>());
+}
 
 TEST(PolicyCaseScope, OfficerAndSupervisorGetSubtreeTeamAndShared) {
   Policy policy;
@@ -79,7 +83,7 @@ TEST(PolicyCaseScope, ProsecutorSeesOnlyItsProcuratorate) {
 
 TEST(PolicyCaseScope, PartnerAndAdministratorSeeNoCases) {
   Policy policy;
-  for (Role role : {Role::kPartner, Role::kAdministrator}) {
+  for (Role role : {Role::kPartner, Role::kAdministrator, Role::kPrivacyOfficer}) {
     const auto scope = policy.CaseScopeFor(Who(role, 1, MakeUnit(1, "/1/", domain::UnitType::kProvince)));
     EXPECT_TRUE(scope.empty()) << ToString(role);
     EXPECT_FALSE(scope.all);
@@ -113,6 +117,7 @@ TEST(PolicyAllows, CapabilityRoleMatrix) {
       {C::kViewBoard, {Role::kSupervisor}},
       {C::kViewDashboard, {Role::kOfficer, Role::kSupervisor, Role::kAnalyst}},
       {C::kManageUsers, {Role::kAdministrator}},
+      {C::kQueryAudit, {Role::kSupervisor, Role::kPrivacyOfficer}},
   };
   for (const auto& [cap, roles] : granted) {
     for (Role role : kAllRoles) {
@@ -124,7 +129,7 @@ TEST(PolicyAllows, CapabilityRoleMatrix) {
           << "inactive, capability " << static_cast<int>(cap) << " role " << ToString(role);
     }
   }
-  EXPECT_EQ(granted.size(), 9u);  // every capability is covered
+  EXPECT_EQ(granted.size(), 10u);  // every capability is covered
 }
 
 TEST(PolicyClues, PrefixesPerRole) {
@@ -220,6 +225,38 @@ TEST(PolicyReveal, InactiveNever) {
   for (Role role : kAllRoles)
     EXPECT_FALSE(policy.MayRevealIdentity(Who(role, 100, MakeUnit(3, "/1/2/3/"), false), c, "/1/2/3/"))
         << ToString(role);
+}
+
+TEST(PolicyAudit, SupervisorsAndPrivacyOfficersSearchTheirSubtreeOnly) {
+  Policy policy;
+  for (Role role : kAllRoles) {
+    const auto prefixes = policy.AuditUnitPrefixes(Who(role, 100, MakeUnit(2, "/1/2/")));
+    if (role == Role::kSupervisor || role == Role::kPrivacyOfficer) {
+      EXPECT_EQ(prefixes, std::vector<std::string>{"/1/2/"}) << ToString(role);
+    } else {
+      EXPECT_TRUE(prefixes.empty()) << ToString(role);
+    }
+    EXPECT_TRUE(policy.AuditUnitPrefixes(Who(role, 100, MakeUnit(2, "/1/2/"), false)).empty())
+        << "inactive " << ToString(role);
+  }
+}
+
+TEST(PolicyAudit, OnlySupervisorsSeeAuditDetailText) {
+  Policy policy;
+  for (Role role : kAllRoles)
+    EXPECT_EQ(policy.MaySeeAuditDetail(Who(role)), role == Role::kSupervisor) << ToString(role);
+  EXPECT_FALSE(policy.MaySeeAuditDetail(Who(Role::kSupervisor, 100, MakeUnit(3, "/1/2/3/"), false)));
+}
+
+TEST(PolicyAudit, PrivacyOfficersGetNoCaseContent) {
+  Policy policy;
+  const Principal po = Who(Role::kPrivacyOfficer, 100, MakeUnit(1, "/1/", domain::UnitType::kProvince));
+  EXPECT_TRUE(policy.CaseScopeFor(po).empty());
+  EXPECT_TRUE(policy.ClueUnitPrefixes(po).empty());
+  EXPECT_FALSE(policy.MaySeeClue(po, "/1/2/3/"));
+  domain::Case c;
+  c.unit_id = 3;
+  EXPECT_FALSE(policy.MayRevealIdentity(po, c, "/1/2/3/"));
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ Services::Services(storage::Store& store, Vault vault, ServiceOptions options)
       deadline_rules_(DefaultDeadlineRules()),
       major_rules_(DefaultMajorCaseRules()),
       clock_(NowSeconds),
-      auditor_(std::make_unique<Auditor>(store)),
+      // Checkpoints carry the wall-clock time they were signed at, not the services' clock.
+      auditor_(std::make_unique<Auditor>(store, AuditorOptions{options.audit_signer})),
       login_limiter_(std::make_unique<RateLimiter>(options_.login_attempts_per_minute,
                                                    options_.login_attempts_per_minute)) {}
 

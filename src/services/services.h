@@ -16,6 +16,7 @@
 #include "domain/model.h"
 #include "domain/review_deadlines.h"
 #include "services/audit.h"
+#include "services/audit_chain.h"
 #include "services/crypto.h"
 #include "services/policy.h"
 #include "storage/store.h"
@@ -284,6 +285,28 @@ struct ServiceOptions {
   int lockout_minutes = 15;             // how long the lock lasts
   int login_attempts_per_minute = 10;   // per client address (token bucket, burst of the same size)
   int enrolment_session_minutes = 30;   // lifetime of a session that may only enrol a second factor
+  std::shared_ptr<const AuditSigner> audit_signer;  // seals the audit chain; null: no checkpoints
+};
+
+// Audit search (supervisors and privacy officers). See docs/api.md, GET /audit.
+struct AuditSearchInput {
+  std::optional<Id> user_id;
+  std::string object_type;  // case, clue, person, assistance, user; empty = any
+  std::optional<Id> object_id;
+  std::string action;       // e.g. "case.read"; empty = any
+  std::optional<bool> allowed;
+  std::optional<UnixSeconds> since, until;
+  bool outside_unit = false;  // accesses to objects owned outside the actor's own unit subtree
+  storage::Page page;
+};
+
+struct AuditView {
+  storage::AuditEntry entry;  // detail keeps only numbers and true/false unless the caller may
+                              // see case content (Policy::MaySeeAuditDetail)
+  std::string user_name;
+  std::optional<Id> user_unit_id;
+  std::string user_unit_name;
+  std::optional<Id> object_unit_id;
 };
 
 class RateLimiter;
@@ -384,6 +407,11 @@ class Services {
   StatusOr<BoardView> Board(const Principal& p);
   StatusOr<DashboardView> Dashboard(const Principal& p, std::optional<Id> campaign_id,
                                     std::optional<Id> unit_id);
+
+  // ---- Audit (audit_service.cc)
+  // Audit records by users of, or about records owned by, the caller's unit subtree; newest first.
+  // object_type "person" with an object_id also returns the accesses to that person's case.
+  StatusOr<ListView<AuditView>> SearchAudit(const Principal& p, const AuditSearchInput& in);
 
  private:
   // Recently validated sessions, so that a burst of requests does not re-read the session, user and

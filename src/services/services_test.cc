@@ -1406,7 +1406,7 @@ TEST(IncidentCsvTest, RejectsMissingHeaderAndEmptyResult) {
 TEST(DemoDataTest, SmallDataSetIsConsistent) {
   testing::TempDir dir;
   ASSERT_TRUE(InitCrypto().ok());
-  auto opened = storage::OpenSqliteStore((dir.path() / "demo.db").string());
+  auto opened = OpenStore((dir.path() / "demo.db").string());
   ASSERT_TRUE(opened.ok());
   auto store = std::move(opened).value();
   const Vault vault = Vault::FromKey(testing::TestKey());
@@ -1443,6 +1443,24 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
   }).ok());
   ASSERT_EQ(static_cast<long long>(clues.size()), summary->clues);
   ASSERT_EQ(static_cast<long long>(cases.size()), summary->cases);
+
+  // The demo's access history is chained like any audit, in time order, before its own record.
+  auto chain = VerifyAuditChain(*store, {});
+  ASSERT_TRUE(chain.ok());
+  EXPECT_TRUE(chain->ok()) << chain->message;
+  EXPECT_GT(chain->records, summary->cases);
+  std::vector<storage::AuditEntry> audit;
+  ASSERT_TRUE(store->Read([&](storage::Repo& r) {
+    return r.ScanAuditChain([&](const storage::AuditEntry& e) {
+      audit.push_back(e);
+      return Status::Ok();
+    });
+  }).ok());
+  EXPECT_EQ(audit.back().record.action, "demo.generate");
+  for (size_t i = 1; i < audit.size(); ++i) {
+    EXPECT_LE(audit[i - 1].record.at, audit[i].record.at);
+    EXPECT_LT(audit[i - 1].record.at, opt.now);
+  }
 
   std::map<Id, const Case*> by_id;
   for (const auto& c : cases) by_id[c.id] = &c;

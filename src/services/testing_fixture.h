@@ -14,6 +14,7 @@
 #include <string>
 
 #include "domain/identity_check.h"
+#include "services/audit_chain.h"
 #include "services/crypto.h"
 #include "services/services.h"
 #include "storage/store.h"
@@ -30,6 +31,13 @@ inline std::array<unsigned char, 32> TestKey(unsigned char salt = 0) {
   std::array<unsigned char, 32> key{};
   for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<unsigned char>(i * 7 + 3 + salt);
   return key;
+}
+
+// The audit checkpoint key of every fixture (a fixed seed).
+inline AuditSigner TestSigner(unsigned char salt = 0) {
+  std::array<unsigned char, 32> seed{};
+  for (size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<unsigned char>(i * 13 + 1 + salt);
+  return AuditSigner::FromSeed(seed);
 }
 
 // "Today" of every fixture: a Monday morning, UTC.
@@ -104,12 +112,14 @@ class World {
  public:
   explicit World(ServiceOptions options = {}) : now(FixedNow()) {
     if (!InitCrypto().ok()) std::abort();
-    auto opened = storage::OpenSqliteStore((dir.path() / "aegis.db").string());
+    auto opened = OpenStore((dir.path() / "aegis.db").string());
     if (!opened.ok()) {
       ADD_FAILURE() << opened.status().ToString();
       std::abort();
     }
     store = std::move(opened).value();
+    // Every fixture seals its audit chain, so checkpoints are exercised by every service test.
+    if (!options.audit_signer) options.audit_signer = std::make_shared<AuditSigner>(TestSigner());
     services = std::make_unique<Services>(*store, Vault::FromKey(TestKey()), options);
     services->SetClock([this] { return now; });
 

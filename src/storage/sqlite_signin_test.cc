@@ -8,6 +8,7 @@
 
 #include "storage/internal/sqlite_schema.h"
 #include "storage/store.h"
+#include "storage/testing_options.h"
 
 namespace aegis::storage {
 namespace {
@@ -28,7 +29,7 @@ class SqliteSignInTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   void Open() {
-    auto store = OpenSqliteStore((dir_ / "t.db").string());
+    auto store = OpenSqliteStore((dir_ / "t.db").string(), TestOptions());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
   }

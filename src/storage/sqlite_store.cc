@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <variant>
 
+#include "storage/audit_chain_codec.h"
+#include "storage/internal/sqlite_audit.h"
 #include "storage/internal/sqlite_schema.h"
 #include "storage/internal/sqlite_stmt.h"
 #include "storage/store.h"
@@ -411,7 +413,8 @@ using StmtCache = std::unordered_map<std::string, std::unique_ptr<Stmt>>;
 
 class SqliteRepo final : public Repo {
  public:
-  SqliteRepo(sqlite3* db, StmtCache* cache) : db_(db), cache_(cache) {}
+  SqliteRepo(sqlite3* db, StmtCache* cache, const AuditHasher* audit_hasher)
+      : db_(db), cache_(cache), audit_hasher_(audit_hasher) {}
 
   // ---- units
   StatusOr<Id> InsertUnit(const Unit& unit) override {
@@ -1232,13 +1235,24 @@ class SqliteRepo final : public Repo {
 
   // ---- audit
   Status AppendAudit(const std::vector<AuditRecord>& records) override {
+    if (records.empty()) return Status::Ok();
+    AEGIS_ASSIGN_OR_RETURN(AuditHead head, GetAuditHead());
+    if (head.seq > 0 && head.hash.size() != kAuditHashBytes)
+      return Status::Internal("the audit chain head (seq " + std::to_string(head.seq) +
+                              ") has no hash");
+    std::string prev = head.seq > 0 ? head.hash : AuditGenesisHash();
+    long long seq = head.seq;
+    // The seq is given explicitly: it is part of what the hash covers.
     PREPARE(s,
-            "INSERT INTO audit_log(at, user_id, action, object_type, object_id, allowed, detail, "
-            "remote) VALUES(?,?,?,?,?,?,?,?)");
+            "INSERT INTO audit_log(seq, at, user_id, action, object_type, object_id, allowed, "
+            "detail, remote, purpose, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     for (const auto& r : records) {
+      ++seq;
+      AEGIS_ASSIGN_OR_RETURN(prev, internal::ChainHash(*audit_hasher_, prev, seq, r));
       s.Reset();
-      s.Bind(1, r.at).Bind(2, r.user_id).Bind(3, r.action).Bind(4, r.object_type);
-      s.Bind(5, r.object_id).Bind(6, r.allowed).Bind(7, r.detail).Bind(8, r.remote);
+      s.Bind(1, seq).Bind(2, r.at).Bind(3, r.user_id).Bind(4, r.action).Bind(5, r.object_type);
+      s.Bind(6, r.object_id).Bind(7, r.allowed).Bind(8, r.detail).Bind(9, r.remote);
+      s.Bind(10, r.purpose).BindBlob(11, prev);
       AEGIS_RETURN_IF_ERROR(s.Run());
     }
     return Status::Ok();
@@ -1248,15 +1262,156 @@ class SqliteRepo final : public Repo {
                                                const std::string& object_type,
                                                int limit) override {
     PREPARE(s,
-            "SELECT at, user_id, action, object_type, object_id, allowed, detail, remote "
+            "SELECT at, user_id, action, object_type, object_id, allowed, detail, remote, purpose "
             "FROM audit_log WHERE (?1 = '' OR object_type = ?1) AND (?2 IS NULL OR object_id = ?2) "
             "ORDER BY seq DESC LIMIT ?3");
     s.Bind(1, object_type).Bind(2, object_id).Bind(3, limit);
     std::vector<AuditRecord> out;
     while (s.Step()) {
       out.push_back({s.Int(0), OptId(s, 1), s.Text(2), s.Text(3), OptId(s, 4), s.Int(5) != 0,
-                     s.Text(6), s.Text(7)});
+                     s.Text(6), s.Text(7), s.Text(8)});
     }
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<AuditHead> GetAuditHead() override {
+    PREPARE(s, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    AuditHead head;
+    if (s.Step()) head = {s.Int(0), s.Blob(1)};
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return head;
+  }
+
+  Status ScanAuditChain(const std::function<Status(const AuditEntry&)>& fn) override {
+    PREPARE(s, std::string("SELECT ") + internal::kAuditEntryColumns +
+                   " FROM audit_log ORDER BY seq");
+    while (s.Step()) AEGIS_RETURN_IF_ERROR(fn(internal::ReadAuditEntry(s)));
+    return s.status();
+  }
+
+  StatusOr<Id> InsertAuditCheckpoint(const AuditCheckpoint& c) override {
+    PREPARE(s,
+            "INSERT INTO audit_checkpoints(seq, hash, at, public_key, signature) "
+            "VALUES(?,?,?,?,?)");
+    s.Bind(1, c.seq).BindBlob(2, c.hash).Bind(3, c.at).BindBlob(4, c.public_key);
+    s.BindBlob(5, c.signature);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  StatusOr<std::optional<AuditCheckpoint>> LastAuditCheckpoint() override {
+    PREPARE(s, std::string("SELECT ") + internal::kAuditCheckpointColumns +
+                   " FROM audit_checkpoints ORDER BY seq DESC, id DESC LIMIT 1");
+    std::optional<AuditCheckpoint> out;
+    if (s.Step()) out = internal::ReadAuditCheckpoint(s);
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  Status ScanAuditCheckpoints(const std::function<Status(const AuditCheckpoint&)>& fn) override {
+    PREPARE(s, std::string("SELECT ") + internal::kAuditCheckpointColumns +
+                   " FROM audit_checkpoints ORDER BY seq, id");
+    while (s.Step()) AEGIS_RETURN_IF_ERROR(fn(internal::ReadAuditCheckpoint(s)));
+    return s.status();
+  }
+
+  StatusOr<ListResult<AuditHit>> SearchAudit(const AuditQuery& q) override {
+    // The owning unit of the record's object: a case, a clue, a person (through its case) or an
+    // assistance request (through its case). Point lookups by primary key.
+    static constexpr const char* kFrom =
+        " FROM audit_log a"
+        " LEFT JOIN users u ON u.id = a.user_id"
+        " LEFT JOIN units au ON au.id = u.unit_id"
+        " LEFT JOIN cases oc ON a.object_type = 'case' AND oc.id = a.object_id"
+        " LEFT JOIN clues ol ON a.object_type = 'clue' AND ol.id = a.object_id"
+        " LEFT JOIN persons op ON a.object_type = 'person' AND op.id = a.object_id"
+        " LEFT JOIN cases opc ON opc.id = op.case_id"
+        " LEFT JOIN assistance oa ON a.object_type = 'assistance' AND oa.id = a.object_id"
+        " LEFT JOIN cases oac ON oac.id = oa.case_id";
+    static const std::string kOwnerPath =
+        "COALESCE(oc.unit_path, ol.unit_path, opc.unit_path, oac.unit_path)";
+    static const std::string kOwnerUnit =
+        "COALESCE(oc.unit_id, ol.unit_id, opc.unit_id, oac.unit_id)";
+    Where w;
+    if (!q.all) {
+      if (q.unit_path_prefixes.empty()) {
+        w.Add("0");
+      } else {
+        std::string frag = "(";
+        for (size_t i = 0; i < q.unit_path_prefixes.size(); ++i) {
+          const std::string& p = q.unit_path_prefixes[i];
+          frag += std::string(i ? " OR " : "") + "(au.path >= ? AND au.path < ?) OR (" +
+                  kOwnerPath + " >= ? AND " + kOwnerPath + " < ?)";
+          w.Param(p);
+          w.Param(PrefixEnd(p));
+          w.Param(p);
+          w.Param(PrefixEnd(p));
+        }
+        w.Add(frag + ")");
+      }
+    }
+    if (q.user_id) { w.Add("a.user_id = ?"); w.Param(*q.user_id); }
+    if (!q.object_type.empty()) {
+      if (q.object_id && q.also_case_id) {
+        w.Add("((a.object_type = ? AND a.object_id = ?) OR (a.object_type = 'case' AND "
+              "a.object_id = ?))");
+        w.Param(q.object_type);
+        w.Param(*q.object_id);
+        w.Param(*q.also_case_id);
+      } else if (q.object_id) {
+        w.Add("a.object_type = ? AND a.object_id = ?");
+        w.Param(q.object_type);
+        w.Param(*q.object_id);
+      } else {
+        w.Add("a.object_type = ?");
+        w.Param(q.object_type);
+      }
+    } else if (q.object_id) {
+      w.Add("a.object_id = ?");
+      w.Param(*q.object_id);
+    }
+    if (!q.action.empty()) { w.Add("a.action = ?"); w.Param(q.action); }
+    if (q.allowed) w.Add(*q.allowed ? "a.allowed = 1" : "a.allowed = 0");
+    if (q.since) { w.Add("a.at >= ?"); w.Param(*q.since); }
+    if (q.until) { w.Add("a.at < ?"); w.Param(*q.until); }
+    if (q.outside_unit) {
+      w.Add(kOwnerPath + " IS NOT NULL AND au.path IS NOT NULL AND substr(" + kOwnerPath +
+            ", 1, length(au.path)) <> au.path");
+    }
+    ListResult<AuditHit> out;
+    {
+      PREPARE(c, std::string("SELECT COUNT(*) FROM (SELECT 1") + kFrom + w.Sql() + " LIMIT ?)");
+      const int next = w.BindAll(c);
+      c.Bind(next, q.page.count_limit + 1);
+      if (c.Step()) out.total = c.Int(0);
+      AEGIS_RETURN_IF_ERROR(c.status());
+      out.total_capped = out.total > q.page.count_limit;
+      if (out.total_capped) out.total = q.page.count_limit;
+    }
+    std::string cols;
+    for (std::string col : Split(internal::kAuditEntryColumns)) cols += (cols.empty() ? "a." : ", a.") + col;
+    const char* dir = q.page.descending ? " DESC" : " ASC";
+    PREPARE(s, "SELECT " + cols + ", u.unit_id, " + kOwnerUnit + kFrom + w.Sql() +
+                   " ORDER BY a.seq" + dir + " LIMIT ? OFFSET ?");
+    const int next = w.BindAll(s);
+    s.Bind(next, q.page.limit).Bind(next + 1, q.page.offset);
+    while (s.Step()) {
+      AuditHit hit;
+      hit.entry = internal::ReadAuditEntry(s);
+      hit.actor_unit_id = OptId(s, internal::kAuditEntryColumnCount);
+      hit.object_unit_id = OptId(s, internal::kAuditEntryColumnCount + 1);
+      out.items.push_back(std::move(hit));
+    }
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<std::optional<Id>> CaseOfPerson(Id person_id) override {
+    PREPARE(s, "SELECT case_id FROM persons WHERE id = ?");
+    s.Bind(1, person_id);
+    std::optional<Id> out;
+    if (s.Step()) out = s.Int(0);
     AEGIS_RETURN_IF_ERROR(s.status());
     return out;
   }
@@ -1397,6 +1552,7 @@ class SqliteRepo final : public Repo {
 
   sqlite3* db_;
   StmtCache* cache_;
+  const AuditHasher* audit_hasher_;
 };
 
 #undef PREPARE
@@ -1424,6 +1580,10 @@ class SqliteStore final : public Store {
   }
 
   Status Init(const std::string& path, const StoreOptions& options) {
+    if (!options.audit_hasher)
+      return Status::InvalidArgument("audit_hasher",
+                                     "is required to keep the audit chain (use services::OpenStore)");
+    audit_hasher_ = options.audit_hasher;
     Status st;
     writer_ = OpenConnection(path, false, &st);
     if (!writer_) return st;
@@ -1455,7 +1615,7 @@ class SqliteStore final : public Store {
     }
     Status st = Exec(db, "BEGIN");
     if (st.ok()) {
-      SqliteRepo repo(db, &caches_.at(db));
+      SqliteRepo repo(db, &caches_.at(db), &audit_hasher_);
       st = fn(repo);
       ReleaseStatements(db);
       Status end = Exec(db, "COMMIT");
@@ -1472,7 +1632,7 @@ class SqliteStore final : public Store {
   Status Write(const std::function<Status(Repo&)>& fn) override {
     std::lock_guard lock(writer_mu_);
     AEGIS_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE"));
-    SqliteRepo repo(writer_, &caches_.at(writer_));
+    SqliteRepo repo(writer_, &caches_.at(writer_), &audit_hasher_);
     Status st = fn(repo);
     ReleaseStatements(writer_);
     if (st.ok()) {
@@ -1505,6 +1665,7 @@ class SqliteStore final : public Store {
       if (m.version <= schema_version_) continue;
       AEGIS_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE"));
       Status st = Exec(writer_, m.sql);
+      if (st.ok() && m.code) st = m.code(writer_, internal::MigrationContext{audit_hasher_});
       if (st.ok()) {
         Stmt s(writer_,
                "INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, "
@@ -1530,6 +1691,7 @@ class SqliteStore final : public Store {
   std::mutex reader_mu_;
   std::condition_variable reader_cv_;
   int schema_version_ = 0;
+  AuditHasher audit_hasher_;
   // One statement cache per connection; the map itself is filled before any concurrent use.
   std::map<sqlite3*, StmtCache> caches_;
 };

@@ -4,13 +4,17 @@
 
 #include <filesystem>
 
+#include "storage/audit_chain_codec.h"
 #include "storage/internal/sqlite_schema.h"
 #include "storage/store.h"
+#include "storage/testing_options.h"
 
 namespace aegis::storage {
 namespace {
 
 using namespace aegis::domain;
+
+int LatestSchemaVersion() { return internal::SqliteMigrations().back().version; }
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -20,7 +24,7 @@ class SqliteStoreTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto store = OpenSqliteStore((dir_ / "t.db").string());
+    auto store = OpenSqliteStore((dir_ / "t.db").string(), TestOptions());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
@@ -226,7 +230,7 @@ TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
   const int version = store_->SchemaVersion();  // the newest migration compiled in
   EXPECT_GE(version, 1);
   store_.reset();
-  auto again = OpenSqliteStore((dir_ / "t.db").string());
+  auto again = OpenSqliteStore((dir_ / "t.db").string(), TestOptions());
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->SchemaVersion(), version);
   store_ = std::move(again).value();
@@ -235,6 +239,293 @@ TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
     all.scope.all = true;
     AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(all));
     EXPECT_EQ(list.total, 1);
+    return Status::Ok();
+  }).ok());
+}
+
+// ---- The audit hash chain
+
+std::vector<AuditEntry> Chain(Store& store) {
+  std::vector<AuditEntry> out;
+  EXPECT_TRUE(store.Read([&](Repo& r) {
+    return r.ScanAuditChain([&](const AuditEntry& e) {
+      out.push_back(e);
+      return Status::Ok();
+    });
+  }).ok());
+  return out;
+}
+
+// Recomputes the expected hashes of `chain` with TestHash.
+void ExpectChained(const std::vector<AuditEntry>& chain) {
+  std::string prev = AuditGenesisHash();
+  for (size_t i = 0; i < chain.size(); ++i) {
+    SCOPED_TRACE("seq " + std::to_string(chain[i].seq));
+    EXPECT_EQ(chain[i].seq, static_cast<long long>(i + 1));
+    EXPECT_TRUE(chain[i].malformed.empty()) << chain[i].malformed;
+    const std::string want = TestHash(prev + EncodeAuditRecord(chain[i].seq, chain[i].record));
+    EXPECT_EQ(chain[i].hash, want);
+    prev = want;
+  }
+}
+
+TEST(SqliteStoreOpen, RefusesToOpenWithoutAnAuditHasher) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("aegis_store_nohash_" + std::to_string(::getpid()) + ".db");
+  auto store = OpenSqliteStore(path.string());
+  EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store.status().field(), "audit_hasher");
+  std::filesystem::remove(path);
+}
+
+TEST_F(SqliteStoreTest, AppendAuditChainsEveryRecordAcrossTransactions) {
+  AuditRecord a{10, user_, "case.read", "case", 7, true, "{}", "127.0.0.1", ""};
+  AuditRecord b{11, std::nullopt, "demo.generate", "store", std::nullopt, true, "{\"n\":1}", "cli",
+                "bulk load"};
+  AuditRecord c{12, user_, "identity.reveal", "person", 3, false, "{}", "10.0.0.2", "court order"};
+  ASSERT_TRUE(store_->Write([&](Repo& r) { return r.AppendAudit({a, b}); }).ok());
+  ASSERT_TRUE(store_->Write([&](Repo& r) { return r.AppendAudit({c}); }).ok());
+  // A rolled-back append leaves no trace and does not disturb the next seq.
+  EXPECT_FALSE(store_->Write([&](Repo& r) -> Status {
+    AEGIS_RETURN_IF_ERROR(r.AppendAudit({a}));
+    return Status::Conflict("rolled back");
+  }).ok());
+  const auto chain = Chain(*store_);
+  ASSERT_EQ(chain.size(), 3u);
+  ExpectChained(chain);
+  EXPECT_EQ(chain[1].record.purpose, "bulk load");
+  EXPECT_FALSE(chain[1].record.user_id.has_value());
+  EXPECT_EQ(chain[2].record.action, "identity.reveal");
+  EXPECT_FALSE(chain[2].record.allowed);
+  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
+    AEGIS_ASSIGN_OR_RETURN(AuditHead head, r.GetAuditHead());
+    EXPECT_EQ(head.seq, 3);
+    EXPECT_EQ(head.hash, chain[2].hash);
+    return Status::Ok();
+  }).ok());
+}
+
+TEST_F(SqliteStoreTest, EncodingCoversEveryFieldAndTheSeq) {
+  const AuditRecord base{10, user_, "case.read", "case", 7, true, "{}", "127.0.0.1", "p"};
+  const std::string enc = EncodeAuditRecord(1, base);
+  std::vector<AuditRecord> variants(10, base);
+  variants[0].at = 11;
+  variants[1].user_id = std::nullopt;
+  variants[2].action = "case.reaD";
+  variants[3].object_type = "cas";
+  variants[4].object_id = std::nullopt;
+  variants[5].allowed = false;
+  variants[6].detail = "{ }";
+  variants[7].remote = "127.0.0.2";
+  variants[8].purpose = "";
+  variants[9].object_id = 8;
+  for (size_t i = 0; i < variants.size(); ++i)
+    EXPECT_NE(EncodeAuditRecord(1, variants[i]), enc) << "variant " << i;
+  EXPECT_NE(EncodeAuditRecord(2, base), enc);
+  // Length prefixes keep field boundaries: moving a character between fields changes the bytes.
+  AuditRecord shifted = base;
+  shifted.action = "case.rea";
+  shifted.object_type = "dcase";
+  EXPECT_NE(EncodeAuditRecord(1, shifted), enc);
+}
+
+TEST_F(SqliteStoreTest, AuditLogRefusesRecordsWithoutTheirChainHash) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "t.db").string().c_str(), &db), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db,
+                         "INSERT INTO audit_log(seq, at, action, allowed) VALUES(1, 1, 'x', 1)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db,
+                         "INSERT INTO audit_log(seq, at, action, allowed, hash) "
+                         "VALUES(1, 1, 'x', 1, x'00')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, CheckpointsAreAppendOnlyAndListedInSeqOrder) {
+  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
+    AEGIS_ASSIGN_OR_RETURN(auto none, r.LastAuditCheckpoint());
+    EXPECT_FALSE(none.has_value());
+    AEGIS_RETURN_IF_ERROR(r.InsertAuditCheckpoint({0, 5, std::string(32, 'a'), 100,
+                                                   std::string(32, 'k'), std::string(64, 's')})
+                              .status());
+    return r.InsertAuditCheckpoint({0, 2, std::string(32, 'b'), 90, std::string(32, 'k'),
+                                    std::string(64, 't')})
+        .status();
+  }).ok());
+  std::vector<long long> seqs;
+  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
+    AEGIS_RETURN_IF_ERROR(r.ScanAuditCheckpoints([&](const AuditCheckpoint& c) {
+      seqs.push_back(c.seq);
+      EXPECT_TRUE(c.malformed.empty());
+      return Status::Ok();
+    }));
+    AEGIS_ASSIGN_OR_RETURN(auto last, r.LastAuditCheckpoint());
+    EXPECT_TRUE(last.has_value());
+    if (last) {
+      EXPECT_EQ(last->seq, 5);
+      EXPECT_EQ(last->hash, std::string(32, 'a'));
+      EXPECT_EQ(last->signature, std::string(64, 's'));
+    }
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(seqs, (std::vector<long long>{2, 5}));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "t.db").string().c_str(), &db), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit_checkpoints", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_checkpoints SET seq = 9", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, ScanMarksValuesOfTheWrongTypeAsMalformed) {
+  ASSERT_TRUE(store_->Write([&](Repo& r) {
+    return r.AppendAudit({{1, user_, "case.read", "case", 7, true, "{}", "127.0.0.1", ""},
+                          {2, user_, "case.read", "case", 7, true, "{}", "127.0.0.1", ""}});
+  }).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "t.db").string().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TRIGGER audit_no_update; "
+                         "UPDATE audit_log SET at = 1.5 WHERE seq = 1; "
+                         "UPDATE audit_log SET allowed = 2 WHERE seq = 2;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const auto chain = Chain(*store_);
+  ASSERT_EQ(chain.size(), 2u);
+  EXPECT_EQ(chain[0].malformed, "at");
+  EXPECT_EQ(chain[1].malformed, "allowed");
+}
+
+TEST(SqliteStoreMigration, Version3ChainsRecordsWrittenBeforeTheChainExisted) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("aegis_store_legacy_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "legacy.db").string();
+  {
+    // A database as version 1 left it, with audit records and no chain.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const std::string v1(internal::SqliteMigrations().front().sql);
+    ASSERT_EQ(sqlite3_exec(db,
+                           ("BEGIN; CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
+                            "NOT NULL, applied_at INTEGER NOT NULL);" +
+                            v1 +
+                            "INSERT INTO schema_migrations VALUES(1, 'initial schema', 0);"
+                            "INSERT INTO audit_log(at, user_id, action, object_type, object_id, "
+                            "allowed, detail, remote) VALUES"
+                            "(100, NULL, 'demo.generate', 'store', NULL, 1, '{\"cases\":3}', 'cli'),"
+                            "(101, 4, 'case.read', 'case', 2, 1, '{}', '127.0.0.1'),"
+                            "(102, 5, 'case.read', 'case', 9, 0, '{}', '10.1.1.1'); COMMIT;")
+                               .c_str(),
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  {
+    auto store = OpenSqliteStore(path, TestOptions());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+    auto chain = Chain(**store);
+    ASSERT_EQ(chain.size(), 3u);
+    ExpectChained(chain);
+    EXPECT_EQ(chain[2].record.remote, "10.1.1.1");
+    // New records continue the legacy chain.
+    ASSERT_TRUE((*store)->Write([&](Repo& r) {
+      return r.AppendAudit({{103, 4, "case.read", "case", 2, true, "{}", "127.0.0.1", ""}});
+    }).ok());
+    chain = Chain(**store);
+    ASSERT_EQ(chain.size(), 4u);
+    ExpectChained(chain);
+  }
+  // The append-only trigger is back after the migration.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET hash = NULL WHERE seq = 1", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(SqliteStoreTest, AuditSearchScopesByActorOrOwnerAndFindsOutsideAccesses) {
+  Id case_city = 0, case_other = 0, other_user = 0;
+  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
+    AEGIS_ASSIGN_OR_RETURN(case_city, r.InsertCase(MakeCase(city_, "AJ-C")));
+    AEGIS_ASSIGN_OR_RETURN(case_other, r.InsertCase(MakeCase(other_, "AJ-O")));
+    UserRecord u{{0, "bob", "Bob", Role::kOfficer, other_, true, 1}, "hash"};
+    AEGIS_ASSIGN_OR_RETURN(other_user, r.InsertUser(u));
+    return r.AppendAudit({
+        {1, user_, "case.read", "case", case_city, true, "{}", "a", ""},        // 1 inside
+        {2, user_, "case.read", "case", case_other, true, "{}", "a", ""},       // 2 outside
+        {3, other_user, "case.read", "case", case_city, true, "{}", "b", ""},   // 3 outside
+        {4, other_user, "case.read", "case", case_other, false, "{}", "b", ""}, // 4 inside
+        {5, std::nullopt, "demo.generate", "store", std::nullopt, true, "{}", "cli", ""},
+    });
+  }).ok());
+  auto seqs = [&](AuditQuery q) {
+    std::vector<long long> out;
+    EXPECT_TRUE(store_->Read([&](Repo& r) -> Status {
+      AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(q));
+      for (const auto& h : list.items) out.push_back(h.entry.seq);
+      // A first page that is not full holds every match.
+      if (q.page.offset == 0 && static_cast<int>(out.size()) < q.page.limit) {
+        EXPECT_EQ(list.total, static_cast<long long>(out.size()));
+      }
+      return Status::Ok();
+    }).ok());
+    return out;
+  };
+  AuditQuery all;
+  all.all = true;
+  EXPECT_EQ(seqs(all), (std::vector<long long>{5, 4, 3, 2, 1}));
+  all.page.descending = false;
+  all.page.limit = 2;
+  all.page.offset = 1;
+  EXPECT_EQ(seqs(all), (std::vector<long long>{2, 3}));
+  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
+    AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(all));
+    EXPECT_EQ(list.total, 5);
+    EXPECT_FALSE(list.total_capped);
+    return Status::Ok();
+  }).ok());
+
+  AuditQuery city;  // the city's users, or the city's cases
+  city.unit_path_prefixes = {"/1/2/"};
+  EXPECT_EQ(seqs(city), (std::vector<long long>{3, 2, 1}));
+  AuditQuery none;  // no prefixes and not all: nothing
+  EXPECT_TRUE(seqs(none).empty());
+
+  AuditQuery outside;
+  outside.all = true;
+  outside.outside_unit = true;
+  EXPECT_EQ(seqs(outside), (std::vector<long long>{3, 2}));
+
+  AuditQuery filtered;
+  filtered.all = true;
+  filtered.user_id = other_user;
+  filtered.allowed = false;
+  EXPECT_EQ(seqs(filtered), (std::vector<long long>{4}));
+  AuditQuery object;
+  object.all = true;
+  object.object_type = "case";
+  object.object_id = case_city;
+  object.since = 2;
+  object.until = 4;
+  EXPECT_EQ(seqs(object), (std::vector<long long>{3}));
+  AuditQuery action;
+  action.all = true;
+  action.action = "demo.generate";
+  EXPECT_EQ(seqs(action), (std::vector<long long>{5}));
+
+  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
+    AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(outside));
+    EXPECT_EQ(list.items.at(0).actor_unit_id, other_);
+    EXPECT_EQ(list.items.at(0).object_unit_id, city_);
     return Status::Ok();
   }).ok());
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -149,6 +150,59 @@ struct AuditRecord {
   bool allowed = true;
   std::string detail;       // short JSON; never identity fields
   std::string remote;       // client address
+  std::string purpose;      // why the access happened (e.g. a break-glass reason); may be empty
+};
+
+// ---- The audit hash chain (see storage/audit_chain_codec.h and services/audit_chain.h).
+
+// An audit record as stored: its position in the chain and its chain hash. `malformed` names a
+// column whose stored value has the wrong type or an impossible value (only an edit of the file
+// outside Aegis produces one); such a value cannot be encoded faithfully, so it is reported.
+struct AuditEntry {
+  long long seq = 0;
+  AuditRecord record;
+  std::string hash;       // BLAKE2b-256(previous hash || encoding); empty if missing
+  std::string malformed;  // empty when every column is well-formed
+};
+
+// The last record of the chain: seq 0 and an empty hash when the log is empty.
+struct AuditHead {
+  long long seq = 0;
+  std::string hash;
+};
+
+// A signed seal of the chain head: Ed25519 over (seq, hash, at), see services/audit_chain.h.
+struct AuditCheckpoint {
+  Id id = 0;
+  long long seq = 0;
+  std::string hash;
+  UnixSeconds at = 0;
+  std::string public_key;  // 32 bytes
+  std::string signature;   // 64 bytes
+  std::string malformed;   // as for AuditEntry
+};
+
+// Audit search: records by actors in, or about objects owned by, the scope's unit subtrees.
+struct AuditQuery {
+  bool all = false;                             // no unit restriction
+  std::vector<std::string> unit_path_prefixes;  // empty (and not all): nothing matches
+  std::optional<Id> user_id;                    // the actor
+  std::string object_type;                      // exact; empty = any
+  std::optional<Id> object_id;
+  std::optional<Id> also_case_id;               // with object_type: also records about this case
+  std::string action;                           // exact; empty = any
+  std::optional<bool> allowed;
+  std::optional<UnixSeconds> since;             // at >= since
+  std::optional<UnixSeconds> until;             // at < until
+  bool outside_unit = false;  // only accesses to objects owned outside the actor's unit subtree
+  Page page;                  // sorted by seq, newest first unless page.descending is false
+};
+
+// One search hit with what the store knows about the actor and the object's owning unit.
+struct AuditHit {
+  AuditEntry entry;
+  std::optional<Id> actor_unit_id;
+  std::optional<Id> object_unit_id;  // owning unit of a case, clue, person or assistance request
 };
 
 struct ChecklistState {
@@ -281,17 +335,35 @@ class Repo {
   virtual StatusOr<Id> InsertCampaign(const domain::Campaign& campaign) = 0;
   virtual StatusOr<std::vector<domain::Campaign>> ListCampaigns() = 0;
 
+  // Appends records to the audit chain: each gets the next seq and its chain hash, computed with
+  // the store's audit hasher inside this transaction (so a record and its hash commit together).
   virtual Status AppendAudit(const std::vector<AuditRecord>& records) = 0;
   virtual StatusOr<std::vector<AuditRecord>> ListAudit(std::optional<Id> object_id,
                                                        const std::string& object_type,
                                                        int limit) = 0;
+  // The newest record of the chain.
+  virtual StatusOr<AuditHead> GetAuditHead() = 0;
+  // Calls `fn` for every audit record in ascending seq order (one snapshot); stops at an error.
+  virtual Status ScanAuditChain(const std::function<Status(const AuditEntry&)>& fn) = 0;
+  virtual StatusOr<Id> InsertAuditCheckpoint(const AuditCheckpoint& checkpoint) = 0;
+  virtual StatusOr<std::optional<AuditCheckpoint>> LastAuditCheckpoint() = 0;
+  // Calls `fn` for every checkpoint in ascending (seq, id) order.
+  virtual Status ScanAuditCheckpoints(const std::function<Status(const AuditCheckpoint&)>& fn) = 0;
+  virtual StatusOr<ListResult<AuditHit>> SearchAudit(const AuditQuery& query) = 0;
+  // The case a person belongs to (for "who viewed this victim's record").
+  virtual StatusOr<std::optional<Id>> CaseOfPerson(Id person_id) = 0;
 
   virtual StatusOr<DashboardFigures> Dashboard(const DashboardQuery& query) = 0;
 };
 
+// Hashes `data` to 32 bytes. The audit chain's hash function, injected by services (BLAKE2b-256 via
+// libsodium, see services::OpenStore) so that storage needs no cryptography library of its own.
+using AuditHasher = std::function<std::string(std::string_view data)>;
+
 struct StoreOptions {
   int read_connections = 4;
   bool synchronous_full = false;  // NORMAL with WAL by default: durable except on power loss
+  AuditHasher audit_hasher;       // required: opening fails without it
 };
 
 class Store {
@@ -307,7 +379,8 @@ class Store {
   virtual int SchemaVersion() const = 0;
 };
 
-// Opens (creating if needed) an SQLite database and applies pending migrations.
+// Opens (creating if needed) an SQLite database and applies pending migrations. Services open it
+// through services::OpenStore, which supplies the audit hasher.
 StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                  const StoreOptions& options = {});
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Crash safety: kill -9 the server while clients write, restart, and check that every write the
-server acknowledged is there, that each is whole (its audit record committed with it), and that
-the database passes SQLite's integrity check. Python's standard library only."""
+server acknowledged is there, that each is whole (its audit record committed with it), that the
+database passes SQLite's integrity check, and that the audit hash chain and its signed checkpoints
+still verify (`aegis audit verify`). Python's standard library only."""
 import argparse
 import base64
 import hashlib
@@ -134,6 +135,16 @@ def main():
         audited = {row[0] for row in con.execute(
             "SELECT object_id FROM audit_log WHERE action = 'clue.create' AND object_type = 'clue'")}
         con.close()
+        # A SIGKILL must never break the audit chain: every record was hashed in the transaction
+        # that wrote it, and the checkpoints made before each kill still match.
+        verify = subprocess.run([aegis, "audit", "verify", "--db", db], capture_output=True,
+                                text=True)
+        print(verify.stdout.strip())
+        if verify.returncode != 0:
+            failures.append(f"aegis audit verify exited {verify.returncode}: "
+                            f"{(verify.stdout + verify.stderr).strip()}")
+        elif "checkpoints" not in verify.stdout or " 0 checkpoints" in verify.stdout:
+            failures.append("the audit chain was never sealed by a checkpoint")
         lost = [s for s in acknowledged if s not in stored]
         if lost:
             failures.append(f"{len(lost)} acknowledged writes lost, e.g. {lost[:3]}")
@@ -148,7 +159,8 @@ def main():
             server.kill()
         log.close()
         shutil.rmtree(work, ignore_errors=True)
-    checks = ["no_acknowledged_write_lost", "integrity", "writes_whole", "recovers_and_serves"]
+    checks = ["no_acknowledged_write_lost", "integrity", "writes_whole", "recovers_and_serves",
+              "audit_chain_verifies"]
     failed = len(failures)
     for f in failures:
         print("FAIL", f)

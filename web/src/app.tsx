@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, setUnauthorizedHandler } from './api';
 import { langStore, label, setLang, t } from './i18n';
 import { AccountPage, EnrolmentPage } from './pages/account';
+import { AuditPage } from './pages/audit';
 import { BoardPage } from './pages/board';
 import { CasePage } from './pages/case';
 import { CaseListPage } from './pages/cases';
@@ -40,6 +41,7 @@ const navItems: NavItem[] = [
   { path: '/cases', key: 'nav.cases', cap: 'cases', match: (r) => r.segments[0] === 'cases' },
   { path: '/board', key: 'nav.board', cap: 'board', match: (r) => r.segments[0] === 'board' },
   { path: '/dashboard', key: 'nav.dashboard', cap: 'dashboard', match: (r) => r.segments[0] === 'dashboard' },
+  { path: '/audit', key: 'nav.audit', cap: 'audit', match: (r) => r.segments[0] === 'audit' },
 ];
 
 function LangSwitch() {
@@ -181,6 +183,8 @@ function Page({ route }: { route: Route }) {
       return gate('dashboard', <DashboardPage query={route.query} />);
     case 'account':
       return b ? <NotFound /> : <AccountPage user={session().user} />;
+    case 'audit':
+      return b ? <NotFound /> : gate('audit', <AuditPage query={route.query} />);
     default:
       return <NotFound />;
   }

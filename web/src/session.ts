@@ -67,17 +67,18 @@ export function unitLabel(id: number | null | undefined, fallback?: string | nul
   return langStore.get() === 'en' ? u.name_en || u.name : u.name || u.name_en;
 }
 
-export type Capability = 'intake' | 'clues' | 'decide' | 'board' | 'cases' | 'editCase' | 'dashboard';
+export type Capability = 'intake' | 'clues' | 'decide' | 'board' | 'cases' | 'editCase' | 'dashboard' | 'audit';
 
 // Mirrors the server's policy (src/services/policy.cc); the server stays the authority.
 const caps: Record<string, Capability[]> = {
   officer: ['intake', 'clues', 'cases', 'editCase', 'dashboard'],
-  supervisor: ['intake', 'clues', 'decide', 'board', 'cases', 'editCase', 'dashboard'],
+  supervisor: ['intake', 'clues', 'decide', 'board', 'cases', 'editCase', 'dashboard', 'audit'],
   analyst: ['clues', 'cases', 'dashboard'],
   forensic: ['cases'],
   prosecutor: ['cases'],
   partner: [],
   administrator: [],
+  privacy_officer: ['audit'],
 };
 
 export function can(cap: Capability, role = sessionStore.get()?.user.role): boolean {

@@ -1,5 +1,7 @@
 #include "storage/internal/sqlite_schema.h"
 
+#include "storage/internal/sqlite_audit.h"
+
 namespace aegis::storage::internal {
 namespace {
 
@@ -347,12 +349,38 @@ CREATE TABLE user_auth (
 );
 )SQL";
 
+// Tamper-evident audit: every record carries its chain hash, and signed checkpoints seal the chain
+// head. Records written before this migration are chained by its code step (ChainLegacyAudit).
+constexpr std::string_view kV3 = R"SQL(
+ALTER TABLE audit_log ADD COLUMN purpose TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN hash BLOB;
+CREATE INDEX audit_at ON audit_log(at);
+CREATE TRIGGER audit_needs_hash BEFORE INSERT ON audit_log
+  WHEN NEW.hash IS NULL OR length(NEW.hash) <> 32
+  BEGIN SELECT RAISE(ABORT, 'audit_log records need their chain hash'); END;
+
+CREATE TABLE audit_checkpoints (
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  at INTEGER NOT NULL,
+  public_key BLOB NOT NULL,
+  signature BLOB NOT NULL
+);
+CREATE INDEX audit_checkpoints_seq ON audit_checkpoints(seq);
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema", kV1},
       {2, "case list indexes and dashboard counters", kV2},
+      {3, "audit hash chain and checkpoints", kV3, ChainLegacyAudit},
       {4, "sign-in hardening: session ids, lockout, TOTP", kV4SignIn},
   };
   return kMigrations;
