@@ -5,6 +5,7 @@
 #include <map>
 
 #include "api/json_io.h"
+#include "api/victim_routes.h"
 
 namespace aegis::api {
 
@@ -513,6 +514,13 @@ std::vector<Route> BuildRoutes(const std::string& version) {
     return Map<DashboardView>(s.Dashboard(ctx.principal, campaign_id, unit_id),
                               [](const DashboardView& d) { return ToJson(d); });
   });
+
+  // ---- victim support (victim_routes.cc)
+  for (auto& v : VictimSupportRoutes()) {
+    add(v.method, v.path, v.needs_auth, [h = std::move(v.handler)](Services& s, Context& ctx) {
+      return h(s, RouteContext{ctx.req, ctx.query, ctx.ids, ctx.principal});
+    });
+  }
   return r;
 }
 

@@ -22,6 +22,13 @@ bool Policy::Allows(const Principal& p, Capability c) const {
       return r == Role::kOfficer || r == Role::kSupervisor || r == Role::kAnalyst;
     case Capability::kManageUsers:
       return r == Role::kAdministrator;
+    case Capability::kRecordInterview:
+    case Capability::kManageVictimSupport:
+      return r == Role::kOfficer || r == Role::kSupervisor;
+    case Capability::kApproveFurtherInterview:
+      return r == Role::kSupervisor;
+    case Capability::kWorkReferrals:
+      return r == Role::kPartner;
   }
   return false;
 }
@@ -86,6 +93,24 @@ bool Policy::MayRevealIdentity(const Principal& p, const domain::Case& c,
     default:
       return false;
   }
+}
+
+bool Policy::MaySeeReferral(const Principal& p, const domain::Referral& r) const {
+  return Allows(p, Capability::kWorkReferrals) && p.unit.type == domain::UnitType::kPartner &&
+         p.unit.id == r.partner_unit_id;
+}
+
+std::vector<domain::ContactField> Policy::SharedContactFields(
+    const Principal& p, const domain::Referral& r, const domain::ReferralConsent& consent) const {
+  if (!MaySeeReferral(p, r)) return {};
+  if (!consent.active() || consent.id != r.consent_id) return {};
+  if (!domain::IsOpenReferral(r.status)) return {};
+  // The consent must still name this agency (it always does for referrals made under it; the
+  // check keeps the rule in one place).
+  bool named = false;
+  for (domain::Id unit : consent.agency_unit_ids) named |= unit == r.partner_unit_id;
+  if (!named) return {};
+  return consent.fields;
 }
 
 }  // namespace aegis::services

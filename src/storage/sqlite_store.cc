@@ -16,6 +16,7 @@
 
 #include "storage/internal/sqlite_schema.h"
 #include "storage/internal/sqlite_stmt.h"
+#include "storage/internal/sqlite_victim_repo.h"
 #include "storage/store.h"
 
 namespace aegis::storage {
@@ -1214,6 +1215,11 @@ class SqliteRepo final : public Repo {
     return out;
   }
 
+  VictimRepo& Victims() override {
+    if (!victims_) victims_ = internal::NewSqliteVictimRepo(db_, cache_);
+    return *victims_;
+  }
+
  private:
   static std::string Placeholders(int n) {
     std::string out;
@@ -1256,6 +1262,7 @@ class SqliteRepo final : public Repo {
 
   sqlite3* db_;
   StmtCache* cache_;
+  std::unique_ptr<VictimRepo> victims_;  // created on first use
 };
 
 #undef PREPARE

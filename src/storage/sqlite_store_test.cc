@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "storage/internal/sqlite_schema.h"
 #include "storage/store.h"
 
 namespace aegis::storage {
@@ -225,7 +226,7 @@ TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
   store_.reset();
   auto again = OpenSqliteStore((dir_ / "t.db").string());
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ((*again)->SchemaVersion(), 1);
+  EXPECT_EQ((*again)->SchemaVersion(), internal::SqliteMigrations().back().version);
   store_ = std::move(again).value();
   ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
     CaseQuery all;

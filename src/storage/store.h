@@ -17,6 +17,8 @@ namespace aegis::storage {
 
 using domain::Id;
 
+class VictimRepo;  // victim support tables (storage/victim_store.h)
+
 // Keyed hashes of normalised identity fields, so "same victim" can be found without decrypting.
 struct BlindIndex {
   std::string name;       // empty when the field was not given
@@ -258,6 +260,9 @@ class Repo {
                                                        int limit) = 0;
 
   virtual StatusOr<DashboardFigures> Dashboard(const DashboardQuery& query) = 0;
+
+  // Interviews, consents, referrals, survivor codes and the outbox, in this same transaction.
+  virtual VictimRepo& Victims() = 0;
 };
 
 struct StoreOptions {

@@ -233,6 +233,8 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
 const std::vector<Migration>& SqliteMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema", kV1},
+      {5, "victim support: interviews, consents, referrals, survivor codes, outbox",
+       VictimSupportMigrationSql()},
   };
   return kMigrations;
 }
