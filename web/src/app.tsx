@@ -10,6 +10,8 @@ import { ClueListPage } from './pages/clues';
 import { DashboardPage } from './pages/dashboard';
 import { IntakePage } from './pages/intake';
 import { LoginPage } from './pages/login';
+import { PartnerReferralPage, PartnerReferralsPage } from './pages/referrals';
+import { SurvivorStatusPage } from './pages/status';
 import { WorklistPage } from './pages/worklist';
 import { afterLogin, currentPath, href, navigate, rememberReturn, routeStore, type Route } from './router';
 import { can, loadSession, sessionStore, type Capability, type Session } from './session';
@@ -38,6 +40,7 @@ const navItems: NavItem[] = [
   { path: '/cases', key: 'nav.cases', cap: 'cases', match: (r) => r.segments[0] === 'cases' },
   { path: '/board', key: 'nav.board', cap: 'board', match: (r) => r.segments[0] === 'board' },
   { path: '/dashboard', key: 'nav.dashboard', cap: 'dashboard', match: (r) => r.segments[0] === 'dashboard' },
+  { path: '/referrals', key: 'nav.referrals', cap: 'referrals', match: (r) => r.segments[0] === 'referrals' },
 ];
 
 function LangSwitch() {
@@ -71,7 +74,8 @@ function Header({ s, route }: { s: Session; route: Route }) {
     sessionStore.set(null);
     navigate('/login', undefined, true);
   };
-  const items = navItems.filter((n) => !n.cap || can(n.cap));
+  // A partner agency's start page is its referral list: no separate work list entry.
+  const items = navItems.filter((n) => (!n.cap || can(n.cap)) && !(n.path === '/' && can('referrals')));
   return (
     <header class="topbar">
       <div class="topbar-inner">
@@ -145,7 +149,8 @@ function idParam(s: string | undefined): number | null {
 function Page({ route }: { route: Route }) {
   const [a, b] = route.segments;
   const gate = (cap: Capability, el: preact.JSX.Element) => (can(cap) ? el : <Forbidden />);
-  if (!a) return <WorklistPage />;
+  // A partner agency's start page is its referral list (it has no clues, cases or actions).
+  if (!a) return can('referrals') ? <PartnerReferralsPage query={route.query} /> : <WorklistPage />;
   switch (a) {
     case 'intake':
       return b ? <NotFound /> : gate('intake', <IntakePage />);
@@ -163,6 +168,11 @@ function Page({ route }: { route: Route }) {
       return gate('board', <BoardPage />);
     case 'dashboard':
       return gate('dashboard', <DashboardPage query={route.query} />);
+    case 'referrals': {
+      if (!b) return gate('referrals', <PartnerReferralsPage query={route.query} />);
+      const id = idParam(b);
+      return id ? gate('referrals', <PartnerReferralPage key={id} id={id} />) : <NotFound />;
+    }
     default:
       return <NotFound />;
   }
@@ -183,9 +193,11 @@ export function App() {
   };
   useEffect(boot, []);
 
-  // Signed out: always show the sign-in page at #/login.
+  // The survivor status page needs no account (public).
+  const isPublic = route.path === '/status';
+  // Signed out: always show the sign-in page at #/login (except on the public status page).
   useEffect(() => {
-    if (s === null && route.path !== '/login') {
+    if (s === null && route.path !== '/login' && !isPublic) {
       const p = currentPath();
       if (p !== '/' && !p.startsWith('/login')) rememberReturn(p, true);
       navigate('/login', undefined, true);
@@ -209,6 +221,13 @@ export function App() {
     return () => window.clearTimeout(id);
   }, [route.path]);
 
+  if (isPublic) {
+    return (
+      <main id="main" tabIndex={-1}>
+        <SurvivorStatusPage />
+      </main>
+    );
+  }
   if (s === undefined) {
     return (
       <div class="boot">

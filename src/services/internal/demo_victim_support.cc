@@ -272,8 +272,9 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
           if (started && Chance(0.75)) {
             rf.partner_note = "服务已完成，被害人状态稳定。";
             AEGIS_RETURN_IF_ERROR(step(ReferralStatus::kClosed, Range(20, 90) * kDay, rf.partner_note).status());
-          } else if (started) {
-            // Still being helped: the agency reports progress regularly.
+          }
+          // Still being helped: most agencies report progress regularly; a few fall silent.
+          if (rf.status == ReferralStatus::kInProgress && Chance(0.9)) {
             rf.partner_note = "已完成 " + std::to_string(Range(2, 8)) + " 次服务，继续跟进。";
             const UnixSeconds last = std::max(t, now_ - Range(1, 25) * kDay);
             if (last > t) {
