@@ -859,18 +859,20 @@ class VictimApiTest : public ApiTest {
 TEST_F(VictimApiTest, InterviewsConsentReferralAndThePartnersNarrowView) {
   const std::string off = Login("off1");
   const auto [c, victim] = ChildCase(off);
-  const std::string interview = Json{{"person_id", victim},
-                                     {"started_at", "2026-03-02T08:00:00Z"},
-                                     {"duration_minutes", 45},
-                                     {"location", "one_stop_room"},
-                                     {"present", {"guardian", "counsellor"}},
-                                     {"recorded", true}}
-                                    .dump();
+  const std::string interview = Json{
+      {"person_id", victim},
+      {"started_at", "2026-03-02T08:00:00Z"},
+      {"duration_minutes", 45},
+      {"location", "one_stop_room"},
+      {"present", {"guardian", "counsellor"}},
+      {"recorded", true}}.dump();
   ExpectProblem(Call("POST", c + "/interviews", R"({"person_id":1})", off), 400, "invalid_argument",
                 "started_at");
   ExpectProblem(Post(c + "/interviews",
-                     {{"person_id", victim}, {"started_at", "2026-03-02T08:00:00Z"},
-                      {"duration_minutes", 45}, {"location", "basement"}},
+                     {{"person_id", victim},
+                      {"started_at", "2026-03-02T08:00:00Z"},
+                      {"duration_minutes", 45},
+                      {"location", "basement"}},
                      off),
                 400, "invalid_argument", "location");
   const Response first = Call("POST", c + "/interviews", interview, off);
@@ -878,7 +880,8 @@ TEST_F(VictimApiTest, InterviewsConsentReferralAndThePartnersNarrowView) {
   EXPECT_EQ(J(first)["victims"][0]["interview_count"], 1);
   EXPECT_EQ(J(first)["victims"][0]["minor"], true);
   ExpectProblem(Call("POST", c + "/interviews", interview, off), 409, "conflict", "approval");
-  const Response asked = Post(c + "/interview-approvals", {{"person_id", victim}, {"reason", "补充询问"}}, off);
+  const Response asked =
+      Post(c + "/interview-approvals", {{"person_id", victim}, {"reason", "补充询问"}}, off);
   ASSERT_EQ(asked.status, 201) << asked.body;
   const Id approval = J(asked)["victims"][0]["approvals"][0]["id"];
   const std::string decide = c + "/interview-approvals/" + std::to_string(approval) + "/decision";
@@ -888,8 +891,10 @@ TEST_F(VictimApiTest, InterviewsConsentReferralAndThePartnersNarrowView) {
 
   // Contact preferences: stored, read back like an identity (no-store), validated.
   const std::string prefs_path = c + "/persons/" + std::to_string(victim) + "/contact-preferences";
-  ExpectProblem(Call("PUT", prefs_path, R"({"channels":["sms"]})", off), 400, "invalid_argument", "phone");
-  ExpectProblem(Call("PUT", prefs_path, R"({"channels":["sms"],"phone":"13900001111","window_start":"25:00"})", off),
+  ExpectProblem(Call("PUT", prefs_path, R"({"channels":["sms"]})", off), 400, "invalid_argument",
+                "phone");
+  ExpectProblem(Call("PUT", prefs_path,
+                     R"({"channels":["sms"],"phone":"13900001111","window_start":"25:00"})", off),
                 400, "invalid_argument", "window_start");
   const Response put = Call("PUT", prefs_path,
                             Json{{"channels", {"sms", "phone"}},
@@ -912,23 +917,32 @@ TEST_F(VictimApiTest, InterviewsConsentReferralAndThePartnersNarrowView) {
   ExpectProblem(Call("GET", prefs_path, "", Login("off2")), 404, "not_found");
 
   // Consent for the women's federation with the phone only, then the referral.
-  ExpectProblem(Post(c + "/consents", {{"person_id", victim}, {"given_by", "victim"},
-                                       {"agency_unit_ids", {w.partner}}}, off),
-                400, "invalid_argument", "given_by");
+  ExpectProblem(
+      Post(c + "/consents",
+           {{"person_id", victim}, {"given_by", "victim"}, {"agency_unit_ids", {w.partner}}}, off),
+      400, "invalid_argument", "given_by");
   const Response consent = Post(c + "/consents",
-                                {{"person_id", victim}, {"given_by", "guardian"},
-                                 {"giver_relationship", "母亲"}, {"agency_unit_ids", {w.partner}},
+                                {{"person_id", victim},
+                                 {"given_by", "guardian"},
+                                 {"giver_relationship", "母亲"},
+                                 {"agency_unit_ids", {w.partner}},
                                  {"fields", {"phone"}}},
                                 off);
   ASSERT_EQ(consent.status, 201) << consent.body;
   const Id consent_id = J(consent)["victims"][0]["consents"][0]["id"];
-  ExpectProblem(Post(c + "/referrals", {{"person_id", victim}, {"consent_id", consent_id},
-                                        {"partner_unit_id", legal_aid}, {"kind", "legal_aid"},
-                                        {"need", "法律援助"}}, off),
+  ExpectProblem(Post(c + "/referrals",
+                     {{"person_id", victim},
+                      {"consent_id", consent_id},
+                      {"partner_unit_id", legal_aid},
+                      {"kind", "legal_aid"},
+                      {"need", "法律援助"}},
+                     off),
                 400, "invalid_argument", "partner_unit_id");
   const Response referred = Post(c + "/referrals",
-                                 {{"person_id", victim}, {"consent_id", consent_id},
-                                  {"partner_unit_id", w.partner}, {"kind", "counselling"},
+                                 {{"person_id", victim},
+                                  {"consent_id", consent_id},
+                                  {"partner_unit_id", w.partner},
+                                  {"kind", "counselling"},
                                   {"need", "心理疏导，每周一次"}},
                                  off);
   ASSERT_EQ(referred.status, 201) << referred.body;
@@ -969,7 +983,8 @@ TEST_F(VictimApiTest, InterviewsConsentReferralAndThePartnersNarrowView) {
   ExpectProblem(Post(rpath + "/status", {{"status", "accepted"}, {"partner_contact", "x"}}, la),
                 404, "not_found");
   const Response accepted =
-      Post(rpath + "/status", {{"status", "accepted"}, {"partner_contact", "社工 许慧 020-12345678"}}, wf);
+      Post(rpath + "/status",
+           {{"status", "accepted"}, {"partner_contact", "社工 许慧 020-12345678"}}, wf);
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_EQ(J(accepted)["status"], "accepted");
   EXPECT_EQ(J(accepted)["history"].size(), 2u);
@@ -996,9 +1011,9 @@ TEST_F(VictimApiTest, SurvivorStatusPageAnswersFailuresAlikeAndIsRateLimited) {
   ASSERT_EQ(issued.status, 201) << issued.body;
   EXPECT_EQ(Header(issued, "Cache-Control"), "no-store");
   const std::string code = J(issued)["code"];
-  ExpectProblem(Call("POST", c + "/persons/" + std::to_string(victim) + "/survivor-code", "",
-                     Login("ana1")),
-                403, "permission_denied");
+  ExpectProblem(
+      Call("POST", c + "/persons/" + std::to_string(victim) + "/survivor-code", "", Login("ana1")),
+      403, "permission_denied");
 
   // No sign-in needed; the page says nothing of the investigation.
   const Response ok = Survivor(reference, code, "198.51.100.7");

@@ -14,7 +14,9 @@ namespace {
 Json OptTime(const std::optional<UnixSeconds>& t) {
   return t ? Json(FormatIso8601(*t)) : Json(nullptr);
 }
-Json OptDate(const std::optional<UnixSeconds>& t) { return t ? Json(FormatDate(*t)) : Json(nullptr); }
+Json OptDate(const std::optional<UnixSeconds>& t) {
+  return t ? Json(FormatDate(*t)) : Json(nullptr);
+}
 template <typename T>
 Json Opt(const std::optional<T>& v) {
   return v ? Json(*v) : Json(nullptr);
@@ -25,7 +27,9 @@ Json Names(const std::vector<E>& values) {
   for (const E& v : values) arr.push_back(ToString(v));
   return arr;
 }
-Json UnitJson(const UnitName& u) { return {{"id", u.id}, {"name", u.name}, {"name_en", u.name_en}}; }
+Json UnitJson(const UnitName& u) {
+  return {{"id", u.id}, {"name", u.name}, {"name_en", u.name_en}};
+}
 
 // Typed member reads; every error names the member.
 class In {
@@ -74,7 +78,8 @@ class In {
     AEGIS_RETURN_IF_ERROR(Str(k, &s, required));
     if (s.empty()) return Status::Ok();
     auto t = ParseIso8601(s);
-    if (!t) return Status::InvalidArgument(k, "must be an ISO 8601 time, e.g. 2026-03-01T09:30:00Z");
+    if (!t)
+      return Status::InvalidArgument(k, "must be an ISO 8601 time, e.g. 2026-03-01T09:30:00Z");
     *out = t;
     return Status::Ok();
   }
@@ -366,18 +371,17 @@ Json ToJson(const VictimSupportView& v) {
     Json notifications = Json::array();
     for (const auto& nv : e.notifications) {
       const auto& n = nv.record;
-      notifications.push_back(
-          {{"id", n.id},
-           {"kind", ToString(n.kind)},
-           {"status", ToString(n.status)},
-           {"channel", n.channel ? Json(ToString(*n.channel)) : Json(nullptr)},
-           {"who", ToString(n.who)},
-           {"language", n.language},
-           {"not_before", FormatIso8601(n.not_before)},
-           {"reason", n.reason},
-           {"message", nv.message},
-           {"referral_id", Opt(n.referral_id)},
-           {"created_at", FormatIso8601(n.created_at)}});
+      notifications.push_back({{"id", n.id},
+                               {"kind", ToString(n.kind)},
+                               {"status", ToString(n.status)},
+                               {"channel", n.channel ? Json(ToString(*n.channel)) : Json(nullptr)},
+                               {"who", ToString(n.who)},
+                               {"language", n.language},
+                               {"not_before", FormatIso8601(n.not_before)},
+                               {"reason", n.reason},
+                               {"message", nv.message},
+                               {"referral_id", Opt(n.referral_id)},
+                               {"created_at", FormatIso8601(n.created_at)}});
     }
     victims.push_back({{"person_id", e.person.id},
                        {"pseudonym", e.person.pseudonym},
@@ -427,15 +431,22 @@ Json ToJson(const PartnerReferralView& v, bool with_history) {
     Json contact = {{"fields", Names(c.fields)}};
     for (ContactField f : c.fields) {
       switch (f) {
-        case ContactField::kName: contact["name"] = c.name; break;
-        case ContactField::kPhone: contact["phone"] = c.phone; break;
-        case ContactField::kAddress: contact["address"] = c.address; break;
+        case ContactField::kName:
+          contact["name"] = c.name;
+          break;
+        case ContactField::kPhone:
+          contact["phone"] = c.phone;
+          break;
+        case ContactField::kAddress:
+          contact["address"] = c.address;
+          break;
         case ContactField::kGuardianContact:
           contact["guardian_name"] = c.guardian_name;
           contact["guardian_phone"] = c.guardian_phone;
           break;
         case ContactField::kContactPreferences:
-          contact["preferences"] = c.preferences ? PreferencesJson(*c.preferences, false) : Json(nullptr);
+          contact["preferences"] =
+              c.preferences ? PreferencesJson(*c.preferences, false) : Json(nullptr);
           break;
       }
     }
@@ -484,7 +495,8 @@ Json ToJson(const SurvivorStatusView& v) {
 }
 
 Json ToJson(const SurvivorCodeIssued& c) {
-  return {{"code", c.code}, {"expires_at", FormatIso8601(c.expires_at)}, {"uses_left", c.uses_left}};
+  return {
+      {"code", c.code}, {"expires_at", FormatIso8601(c.expires_at)}, {"uses_left", c.uses_left}};
 }
 
 }  // namespace aegis::api

@@ -54,8 +54,8 @@ Status QueryInt(const std::map<std::string, std::string>& q, const char* key, in
   return Status::Ok();
 }
 
-#define BODY_OR_PROBLEM(var, expr)                          \
-  auto var##_or = (expr);                                   \
+#define BODY_OR_PROBLEM(var, expr)                               \
+  auto var##_or = (expr);                                        \
   if (!var##_or.ok()) return ProblemResponse(var##_or.status()); \
   const auto& var = *var##_or
 
@@ -82,9 +82,9 @@ std::vector<ExtraRoute> VictimSupportRoutes() {
     if (!body.contains("person_id") || !body["person_id"].is_number_integer())
       return ProblemResponse(Status::InvalidArgument("person_id", "is required"));
     BODY_OR_PROBLEM(reason, OptionalString(body, "reason"));
-    return Map(s.RequestFurtherInterview(ctx.principal, ctx.ids[0], body["person_id"].get<Id>(),
-                                         reason),
-               RenderSupport, 201);
+    return Map(
+        s.RequestFurtherInterview(ctx.principal, ctx.ids[0], body["person_id"].get<Id>(), reason),
+        RenderSupport, 201);
   });
   add("POST", "cases/{id}/interview-approvals/{id}/decision", true,
       [](Services& s, const RouteContext& ctx) {
@@ -125,8 +125,9 @@ std::vector<ExtraRoute> VictimSupportRoutes() {
   });
   add("POST", "cases/{id}/persons/{id}/survivor-code", true,
       [](Services& s, const RouteContext& ctx) {
-        return Map(s.IssueSurvivorCode(ctx.principal, ctx.ids[0], ctx.ids[1]),
-                   [](const SurvivorCodeIssued& c) { return ToJson(c); }, 201);
+        return Map(
+            s.IssueSurvivorCode(ctx.principal, ctx.ids[0], ctx.ids[1]),
+            [](const SurvivorCodeIssued& c) { return ToJson(c); }, 201);
       });
   add("POST", "cases/{id}/persons/{id}/survivor-code/revoke", true,
       [](Services& s, const RouteContext& ctx) {
@@ -144,7 +145,8 @@ std::vector<ExtraRoute> VictimSupportRoutes() {
         in.status = domain::Parse<ReferralStatus>(status->second);
         if (!in.status) {
           return ProblemResponse(Status::InvalidArgument(
-              "status", "must be open, sent, accepted, in_progress, closed, declined or withdrawn"));
+              "status",
+              "must be open, sent, accepted, in_progress, closed, declined or withdrawn"));
         }
       }
     }

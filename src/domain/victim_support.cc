@@ -207,9 +207,8 @@ Status CheckReferralTransition(ReferralStatus from, ReferralStatus to, const std
                                const std::string& partner_contact) {
   using S = ReferralStatus;
   static const std::pair<S, S> kFlow[] = {
-      {S::kSent, S::kAccepted},       {S::kSent, S::kDeclined},
-      {S::kAccepted, S::kInProgress}, {S::kAccepted, S::kDeclined},
-      {S::kAccepted, S::kClosed},     {S::kInProgress, S::kClosed},
+      {S::kSent, S::kAccepted},     {S::kSent, S::kDeclined},   {S::kAccepted, S::kInProgress},
+      {S::kAccepted, S::kDeclined}, {S::kAccepted, S::kClosed}, {S::kInProgress, S::kClosed},
   };
   const bool known = std::any_of(std::begin(kFlow), std::end(kFlow),
                                  [&](const auto& f) { return f.first == from && f.second == to; });
@@ -238,19 +237,25 @@ ReferralStall ClassifyReferral(const Referral& r, UnixSeconds now) {
 
 std::string_view ToString(ReferralStall v) {
   switch (v) {
-    case ReferralStall::kNone: return "none";
-    case ReferralStall::kNotStarted: return "not_started";
-    case ReferralStall::kNoProgress: return "no_progress";
+    case ReferralStall::kNone:
+      return "none";
+    case ReferralStall::kNotStarted:
+      return "not_started";
+    case ReferralStall::kNoProgress:
+      return "no_progress";
   }
   return "none";
 }
 
 int DefaultReferralDays(ReferralKind kind) {
   switch (kind) {
-    case ReferralKind::kMedicalCare: return 2;
+    case ReferralKind::kMedicalCare:
+      return 2;
     case ReferralKind::kCounselling:
-    case ReferralKind::kCivilAffairs: return 5;
-    default: return 7;
+    case ReferralKind::kCivilAffairs:
+      return 5;
+    default:
+      return 7;
   }
 }
 
@@ -290,7 +295,8 @@ StatusOr<ContactPreferences> NormalizeContactPreferences(const ContactPreference
       out.phone.empty())
     return Status::InvalidArgument("phone", "is required for SMS or phone contact");
   if (HasChannel(in.channels, ContactChannel::kThroughGuardian) && out.guardian_phone.empty())
-    return Status::InvalidArgument("guardian_phone", "is required for contact through the guardian");
+    return Status::InvalidArgument("guardian_phone",
+                                   "is required for contact through the guardian");
   return out;
 }
 
@@ -343,23 +349,30 @@ DeliveryDecision DecideDelivery(const std::optional<ContactPreferences>& prefs,
   d.not_before = *when;
   // Only an SMS goes out unattended; a call, a visit or a message through the guardian needs a
   // person who can judge the moment.
-  d.status = *d.channel == ContactChannel::kSms ? NotificationStatus::kQueued
-                                                : NotificationStatus::kTask;
+  d.status =
+      *d.channel == ContactChannel::kSms ? NotificationStatus::kQueued : NotificationStatus::kTask;
   return d;
 }
 
 SurvivorStage SurvivorStageOf(CaseStage stage) {
   switch (stage) {
-    case CaseStage::kFiled: return SurvivorStage::kRegistered;
+    case CaseStage::kFiled:
+      return SurvivorStage::kRegistered;
     case CaseStage::kUnderInvestigation:
     case CaseStage::kSuspectIdentified:
     case CaseStage::kSuspectDetained:
-    case CaseStage::kReopened: return SurvivorStage::kInvestigating;
-    case CaseStage::kSuspended: return SurvivorStage::kPaused;
-    case CaseStage::kSolved: return SurvivorStage::kInvestigationConcluded;
-    case CaseStage::kTransferredForProsecution: return SurvivorStage::kWithProsecutor;
-    case CaseStage::kProsecuted: return SurvivorStage::kInCourt;
-    case CaseStage::kClosed: return SurvivorStage::kClosed;
+    case CaseStage::kReopened:
+      return SurvivorStage::kInvestigating;
+    case CaseStage::kSuspended:
+      return SurvivorStage::kPaused;
+    case CaseStage::kSolved:
+      return SurvivorStage::kInvestigationConcluded;
+    case CaseStage::kTransferredForProsecution:
+      return SurvivorStage::kWithProsecutor;
+    case CaseStage::kProsecuted:
+      return SurvivorStage::kInCourt;
+    case CaseStage::kClosed:
+      return SurvivorStage::kClosed;
   }
   return SurvivorStage::kInvestigating;
 }

@@ -1,7 +1,7 @@
 // Victim support without secondary harm: interviews as events (one comprehensive interview for a
 // minor), contact preferences that every notification must respect, consented referrals to partner
-// agencies, and the plain-words case stage a survivor may look up. Plain value types and pure rules;
-// no I/O.
+// agencies, and the plain-words case stage a survivor may look up. Plain value types and pure
+// rules; no I/O.
 #pragma once
 
 #include <optional>
@@ -52,17 +52,17 @@ enum class ContactField {
   kName,
   kPhone,
   kAddress,
-  kGuardianContact,  // guardian's name and phone (from the contact preferences)
+  kGuardianContact,     // guardian's name and phone (from the contact preferences)
   kContactPreferences,  // channels, times and language: how to reach the victim
 };
 
 enum class ReferralKind {
   kLegalAid,
-  kCounselling,        // psychological counselling
+  kCounselling,  // psychological counselling
   kMedicalCare,
-  kEducationSupport,   // school support for a minor
-  kCivilAffairs,       // shelter and assistance (民政)
-  kWomensFederation,   // 妇联
+  kEducationSupport,  // school support for a minor
+  kCivilAffairs,      // shelter and assistance (民政)
+  kWomensFederation,  // 妇联
 };
 
 enum class ReferralStatus { kSent, kAccepted, kInProgress, kClosed, kDeclined, kWithdrawn };
@@ -159,12 +159,12 @@ struct ContactPreferences {
   std::string phone;                     // the number to use (may differ from the identity's)
   int window_start_minute = 9 * 60;      // allowed local time of day [start, end)
   int window_end_minute = 20 * 60;
-  unsigned days_mask = 0x7f;             // bit 0 = Monday … bit 6 = Sunday
-  int utc_offset_minutes = 8 * 60;       // the victim's time zone (China: UTC+8)
+  unsigned days_mask = 0x7f;        // bit 0 = Monday … bit 6 = Sunday
+  int utc_offset_minutes = 8 * 60;  // the victim's time zone (China: UTC+8)
   WhoMayContact who_may_contact = WhoMayContact::kCaseTeamOnly;
-  std::string language = "zh";           // BCP 47 tag, e.g. "zh", "en", "yue", "ug"
-  bool notify_referrals = true;          // wants news about referrals
-  bool notify_case_progress = true;      // wants news when the case moves on
+  std::string language = "zh";       // BCP 47 tag, e.g. "zh", "en", "yue", "ug"
+  bool notify_referrals = true;      // wants news about referrals
+  bool notify_case_progress = true;  // wants news when the case moves on
   std::string guardian_name;
   std::string guardian_phone;
   std::string notes;  // e.g. "no voicemail", "never call at work"
@@ -178,8 +178,8 @@ struct ReferralConsent {
   std::string giver_relationship;  // for a guardian: "mother", "father", ...; never a name
   UnixSeconds given_at = 0;
   Id recorded_by = 0;
-  std::vector<Id> agency_unit_ids;    // partner agencies the victim agreed to be referred to
-  std::vector<ContactField> fields;   // contact details those agencies may see
+  std::vector<Id> agency_unit_ids;   // partner agencies the victim agreed to be referred to
+  std::vector<ContactField> fields;  // contact details those agencies may see
   std::string notes;
   std::optional<UnixSeconds> withdrawn_at;
   std::optional<Id> withdrawn_by;

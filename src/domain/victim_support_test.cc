@@ -127,7 +127,9 @@ TEST(ContactPreferencesTest, NormalisesAndValidates) {
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->phone, "+8613812345678");
 
-  auto field_of = [](ContactPreferences q) { return NormalizeContactPreferences(q).status().field(); };
+  auto field_of = [](ContactPreferences q) {
+    return NormalizeContactPreferences(q).status().field();
+  };
   ContactPreferences q = SmsPrefs();
   q.phone.clear();
   EXPECT_EQ(field_of(q), "phone");

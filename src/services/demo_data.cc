@@ -302,8 +302,8 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
 
   // Victim support (interviews, consents, referrals) has its own random stream.
   internal::DemoPartners partners{unit_ids.at("DEMO-WF"), unit_ids.at("DEMO-CH"),
-                                  unit_ids.at("DEMO-LA"),  unit_ids.at("DEMO-PC"),
-                                  unit_ids.at("DEMO-CA"),  unit_ids.at("DEMO-ED")};
+                                  unit_ids.at("DEMO-LA"), unit_ids.at("DEMO-PC"),
+                                  unit_ids.at("DEMO-CA"), unit_ids.at("DEMO-ED")};
   AEGIS_RETURN_IF_ERROR(store.Read([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(auto partner, r.FindUserByUsername("partner"));
     if (partner) partners.womens_federation_user = partner->user.id;

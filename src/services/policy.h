@@ -30,10 +30,10 @@ enum class Capability {
   kViewDashboard,     // campaign figures (only cases in scope are counted)
   kManageUsers,
   // Victim support (issue 3).
-  kRecordInterview,           // record victim interviews, ask for a further interview of a minor
-  kApproveFurtherInterview,   // approve or refuse a further interview of a minor
-  kManageVictimSupport,       // contact preferences, consents, referrals, survivor status codes
-  kWorkReferrals,             // a partner agency's own referrals (and nothing else)
+  kRecordInterview,          // record victim interviews, ask for a further interview of a minor
+  kApproveFurtherInterview,  // approve or refuse a further interview of a minor
+  kManageVictimSupport,      // contact preferences, consents, referrals, survivor status codes
+  kWorkReferrals,            // a partner agency's own referrals (and nothing else)
 };
 
 class Policy {
@@ -62,9 +62,8 @@ class Policy {
   // The victim's contact details `p` may see on referral `r` under `consent`: the fields the
   // consent names, only while the consent stands and the referral is open, only for the agency.
   // Empty otherwise (withdrawn consent, closed or declined referral, anyone else).
-  std::vector<domain::ContactField> SharedContactFields(const Principal& p,
-                                                        const domain::Referral& r,
-                                                        const domain::ReferralConsent& consent) const;
+  std::vector<domain::ContactField> SharedContactFields(
+      const Principal& p, const domain::Referral& r, const domain::ReferralConsent& consent) const;
 };
 
 }  // namespace aegis::services

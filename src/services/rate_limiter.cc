@@ -9,8 +9,10 @@ bool RateLimiter::Allow(const std::string& key, UnixSeconds now, UnixSeconds* re
   // Memory stays bounded: when many addresses have been seen, forget those that are quiet.
   if (hits_.size() > 10000) {
     for (auto it = hits_.begin(); it != hits_.end();) {
-      if (it->second.empty() || it->second.back() <= now - window_) it = hits_.erase(it);
-      else ++it;
+      if (it->second.empty() || it->second.back() <= now - window_)
+        it = hits_.erase(it);
+      else
+        ++it;
     }
   }
   std::deque<UnixSeconds>& q = hits_[key];

@@ -1,5 +1,6 @@
 // A sliding-window rate limiter in memory, keyed by client address: enough for one server process
-// (behind a reverse proxy the proxy must pass the client's address, or every client shares one key).
+// (behind a reverse proxy the proxy must pass the client's address, or every client shares one
+// key).
 #pragma once
 
 #include <deque>

@@ -330,9 +330,8 @@ class Services {
   StatusOr<VictimSupportView> RequestFurtherInterview(const Principal& p, Id case_id, Id person_id,
                                                       const std::string& reason);
   // A supervisor other than the requester approves or refuses (a refusal needs a note).
-  StatusOr<VictimSupportView> DecideFurtherInterview(const Principal& p, Id case_id,
-                                                     Id approval_id, bool approve,
-                                                     const std::string& note);
+  StatusOr<VictimSupportView> DecideFurtherInterview(const Principal& p, Id case_id, Id approval_id,
+                                                     bool approve, const std::string& note);
   // Decrypts a victim's contact preferences (audited; allowed like an identity reveal).
   StatusOr<domain::ContactPreferences> GetContactPreferences(const Principal& p, Id case_id,
                                                              Id person_id);
@@ -358,9 +357,8 @@ class Services {
   StatusOr<std::vector<ReferralAlertView>> StalledReferrals(const Principal& p);
   // The survivor status page (no sign-in). Every failure to match answers NotFound with the same
   // message; ResourceExhausted (with `*retry_after` seconds) over the per-address limit.
-  StatusOr<SurvivorStatusView> SurvivorStatus(const std::string& reference,
-                                              const std::string& code, const std::string& remote,
-                                              UnixSeconds* retry_after);
+  StatusOr<SurvivorStatusView> SurvivorStatus(const std::string& reference, const std::string& code,
+                                              const std::string& remote, UnixSeconds* retry_after);
 
  private:
   struct Impl;

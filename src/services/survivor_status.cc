@@ -35,9 +35,8 @@ std::string Upper(std::string s) {
 
 bool PlausibleReference(const std::string& ref) {
   if (ref.empty() || ref.size() > 32) return false;
-  return std::all_of(ref.begin(), ref.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-';
-  });
+  return std::all_of(ref.begin(), ref.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '-'; });
 }
 
 }  // namespace
@@ -76,11 +75,16 @@ StatusOr<SurvivorStatusView> Services::SurvivorStatus(const std::string& referen
     return Status::Ok();
   }));
   std::string why;
-  if (!case_id) why = "unknown_reference";
-  else if (!rec) why = "wrong_code";
-  else if (rec->revoked_at) why = "revoked";
-  else if (rec->expires_at <= now) why = "expired";
-  else if (rec->uses_left <= 0) why = "used_up";
+  if (!case_id)
+    why = "unknown_reference";
+  else if (!rec)
+    why = "wrong_code";
+  else if (rec->revoked_at)
+    why = "revoked";
+  else if (rec->expires_at <= now)
+    why = "expired";
+  else if (rec->uses_left <= 0)
+    why = "used_up";
   // The reference is logged only when it looks like one (never free text from the request).
   const json reference_log = PlausibleReference(reference) ? json(reference) : json(nullptr);
   if (!why.empty()) {
@@ -134,10 +138,10 @@ StatusOr<SurvivorStatusView> Services::SurvivorStatus(const std::string& referen
                                     {{"person_id", rec->person_id}, {"code_id", rec->id}})});
   });
   if (!st.ok()) {
-    auditor_->Record(MakeAudit(
-        anonymous, now, "survivor.status", "case", case_id, false,
-        {{"reason", st.code() == StatusCode::kNotFound ? "used_up" : "error"},
-         {"reference", reference_log}}));
+    auditor_->Record(
+        MakeAudit(anonymous, now, "survivor.status", "case", case_id, false,
+                  {{"reason", st.code() == StatusCode::kNotFound ? "used_up" : "error"},
+                   {"reference", reference_log}}));
   }
   AEGIS_RETURN_IF_ERROR(st);
   return view;

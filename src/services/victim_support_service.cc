@@ -37,8 +37,7 @@ StatusOr<Case> LoadCaseInScope(storage::Repo& r, const Policy& policy, const Pri
 // The victim `person_id` of case `case_id`; InvalidArgument("person_id") for anyone else.
 StatusOr<storage::PersonRecord> LoadVictim(storage::Repo& r, Id case_id, Id person_id) {
   AEGIS_ASSIGN_OR_RETURN(auto person, r.GetPerson(person_id));
-  if (!person || person->person.case_id != case_id ||
-      person->person.role != PersonRole::kVictim)
+  if (!person || person->person.case_id != case_id || person->person.role != PersonRole::kVictim)
     return Status::InvalidArgument("person_id", "is not a victim of this case");
   return *person;
 }
@@ -184,8 +183,10 @@ StatusOr<VictimSupportView> MutateSupport(Services& s, const Vault& vault, const
     std::string event;
     AEGIS_RETURN_IF_ERROR(change(r, c, now, detail, event));
     if (!event.empty())
-      AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, case_id, now, p.user.id, event, detail.dump()}).status());
-    AEGIS_RETURN_IF_ERROR(r.AppendAudit({MakeAudit(p, now, action, "case", case_id, true, detail)}));
+      AEGIS_RETURN_IF_ERROR(
+          r.InsertEvent({0, case_id, now, p.user.id, event, detail.dump()}).status());
+    AEGIS_RETURN_IF_ERROR(
+        r.AppendAudit({MakeAudit(p, now, action, "case", case_id, true, detail)}));
     AEGIS_ASSIGN_OR_RETURN(view, BuildView(r, s.policy(), vault, p, c, now));
     return Status::Ok();
   }));
@@ -193,14 +194,15 @@ StatusOr<VictimSupportView> MutateSupport(Services& s, const Vault& vault, const
 }
 
 // Ticks a checklist item when it is not done yet, with its case event (as SetChecklist would).
-Status TickChecklist(storage::Repo& r, Id case_id, const std::string& key, Id user,
-                     UnixSeconds now, const std::string& via) {
+Status TickChecklist(storage::Repo& r, Id case_id, const std::string& key, Id user, UnixSeconds now,
+                     const std::string& via) {
   AEGIS_ASSIGN_OR_RETURN(auto states, r.ListChecklist(case_id));
   for (const auto& st : states)
     if (st.key == key && st.done_at) return Status::Ok();
   AEGIS_RETURN_IF_ERROR(r.SetChecklist(case_id, key, now, user));
-  return r.InsertEvent({0, case_id, now, user, "checklist",
-                        json{{"key", key}, {"done", true}, {"via", via}}.dump()})
+  return r
+      .InsertEvent({0, case_id, now, user, "checklist",
+                    json{{"key", key}, {"done", true}, {"via", via}}.dump()})
       .status();
 }
 
@@ -234,146 +236,151 @@ StatusOr<VictimSupportView> Services::RecordInterview(const Principal& p, Id cas
   if (in.duration_minutes < 1 || in.duration_minutes > 600)
     return Status::InvalidArgument("duration_minutes", "must be between 1 and 600");
   if (HasDuplicates(in.present)) return Status::InvalidArgument("present", "lists someone twice");
-  return MutateSupport(*this, vault_, p, case_id, Capability::kRecordInterview, "interview.record",
-                       [&](storage::Repo& r, Case& c, UnixSeconds ts, json& detail,
-                           std::string& event) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, in.person_id));
-    if (in.started_at < c.filed_at - 30 * kSecondsPerDay)
-      return Status::InvalidArgument("started_at", "is long before the case was filed");
-    const Id conducted_by = in.conducted_by.value_or(p.user.id);
-    if (conducted_by != p.user.id) {
-      // The interviewer is a police officer or supervisor who may open this case.
-      AEGIS_ASSIGN_OR_RETURN(auto user, r.GetUser(conducted_by));
-      bool ok = user && user->active &&
-                (user->role == Role::kOfficer || user->role == Role::kSupervisor);
-      if (ok) {
-        AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(user->unit_id));
-        Principal interviewer;
-        interviewer.user = *user;
-        if (unit) interviewer.unit = *unit;
-        AEGIS_ASSIGN_OR_RETURN(ok, r.CaseInScope(case_id, policy_.CaseScopeFor(interviewer)));
-      }
-      if (!ok)
-        return Status::InvalidArgument("conducted_by",
-                                       "must be an officer who works on this case");
-    }
-    const bool minor = IsMinorVictim(victim.person.age_at_offence, c.facts.youngest_victim_age);
-    AEGIS_RETURN_IF_ERROR(
-        CheckInterviewAttendance(minor, in.female_officer_requested, in.present));
-    storage::VictimRepo& vr = r.Victims();
-    AEGIS_ASSIGN_OR_RETURN(auto existing, vr.ListInterviews(case_id));
-    const int count = static_cast<int>(std::count_if(
-        existing.begin(), existing.end(), [&](const Interview& i) { return i.person_id == in.person_id; }));
-    Interview iv;
-    iv.case_id = case_id;
-    iv.person_id = in.person_id;
-    iv.started_at = in.started_at;
-    iv.duration_minutes = in.duration_minutes;
-    iv.location = in.location;
-    iv.location_note = in.location_note;
-    iv.conducted_by = conducted_by;
-    iv.present = in.present;
-    iv.female_officer_requested = in.female_officer_requested;
-    iv.recorded = in.recorded;
-    iv.notes = in.notes;
-    iv.recorded_by = p.user.id;
-    iv.created_at = ts;
-    std::optional<InterviewApproval> approval;
-    if (FurtherInterviewNeedsApproval(minor, count)) {
-      AEGIS_ASSIGN_OR_RETURN(auto approvals, vr.ListInterviewApprovals(case_id));
-      for (const auto& a : approvals)
-        if (a.person_id == in.person_id && a.status == ApprovalStatus::kApproved) approval = a;
-      if (!approval) {
-        return Status::Conflict(
-            "a minor is interviewed once; a further interview needs a supervisor's approval first",
-            "approval");
-      }
-      iv.approval_id = approval->id;
-    }
-    AEGIS_ASSIGN_OR_RETURN(iv.id, vr.InsertInterview(iv));
-    if (approval) {
-      approval->status = ApprovalStatus::kUsed;
-      approval->used_by_interview = iv.id;
-      AEGIS_RETURN_IF_ERROR(vr.UpdateInterviewApproval(*approval));
-    }
-    if (count == 0)
-      AEGIS_RETURN_IF_ERROR(TickChecklist(r, case_id, "victim_interview", p.user.id, ts, "interview"));
-    c.updated_at = ts;
-    AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
-    detail = {{"interview_id", iv.id},
-              {"pseudonym", victim.person.pseudonym},
-              {"number", count + 1},
-              {"location", ToString(iv.location)},
-              {"minor", minor}};
-    if (approval) detail["approval_id"] = approval->id;
-    event = "interview_recorded";
-    return Status::Ok();
-  });
+  return MutateSupport(
+      *this, vault_, p, case_id, Capability::kRecordInterview, "interview.record",
+      [&](storage::Repo& r, Case& c, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, in.person_id));
+        if (in.started_at < c.filed_at - 30 * kSecondsPerDay)
+          return Status::InvalidArgument("started_at", "is long before the case was filed");
+        const Id conducted_by = in.conducted_by.value_or(p.user.id);
+        if (conducted_by != p.user.id) {
+          // The interviewer is a police officer or supervisor who may open this case.
+          AEGIS_ASSIGN_OR_RETURN(auto user, r.GetUser(conducted_by));
+          bool ok = user && user->active &&
+                    (user->role == Role::kOfficer || user->role == Role::kSupervisor);
+          if (ok) {
+            AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(user->unit_id));
+            Principal interviewer;
+            interviewer.user = *user;
+            if (unit) interviewer.unit = *unit;
+            AEGIS_ASSIGN_OR_RETURN(ok, r.CaseInScope(case_id, policy_.CaseScopeFor(interviewer)));
+          }
+          if (!ok)
+            return Status::InvalidArgument("conducted_by",
+                                           "must be an officer who works on this case");
+        }
+        const bool minor = IsMinorVictim(victim.person.age_at_offence, c.facts.youngest_victim_age);
+        AEGIS_RETURN_IF_ERROR(
+            CheckInterviewAttendance(minor, in.female_officer_requested, in.present));
+        storage::VictimRepo& vr = r.Victims();
+        AEGIS_ASSIGN_OR_RETURN(auto existing, vr.ListInterviews(case_id));
+        const int count = static_cast<int>(
+            std::count_if(existing.begin(), existing.end(),
+                          [&](const Interview& i) { return i.person_id == in.person_id; }));
+        Interview iv;
+        iv.case_id = case_id;
+        iv.person_id = in.person_id;
+        iv.started_at = in.started_at;
+        iv.duration_minutes = in.duration_minutes;
+        iv.location = in.location;
+        iv.location_note = in.location_note;
+        iv.conducted_by = conducted_by;
+        iv.present = in.present;
+        iv.female_officer_requested = in.female_officer_requested;
+        iv.recorded = in.recorded;
+        iv.notes = in.notes;
+        iv.recorded_by = p.user.id;
+        iv.created_at = ts;
+        std::optional<InterviewApproval> approval;
+        if (FurtherInterviewNeedsApproval(minor, count)) {
+          AEGIS_ASSIGN_OR_RETURN(auto approvals, vr.ListInterviewApprovals(case_id));
+          for (const auto& a : approvals)
+            if (a.person_id == in.person_id && a.status == ApprovalStatus::kApproved) approval = a;
+          if (!approval) {
+            return Status::Conflict(
+                "a minor is interviewed once; a further interview needs a supervisor's approval "
+                "first",
+                "approval");
+          }
+          iv.approval_id = approval->id;
+        }
+        AEGIS_ASSIGN_OR_RETURN(iv.id, vr.InsertInterview(iv));
+        if (approval) {
+          approval->status = ApprovalStatus::kUsed;
+          approval->used_by_interview = iv.id;
+          AEGIS_RETURN_IF_ERROR(vr.UpdateInterviewApproval(*approval));
+        }
+        if (count == 0)
+          AEGIS_RETURN_IF_ERROR(
+              TickChecklist(r, case_id, "victim_interview", p.user.id, ts, "interview"));
+        c.updated_at = ts;
+        AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+        detail = {{"interview_id", iv.id},
+                  {"pseudonym", victim.person.pseudonym},
+                  {"number", count + 1},
+                  {"location", ToString(iv.location)},
+                  {"minor", minor}};
+        if (approval) detail["approval_id"] = approval->id;
+        event = "interview_recorded";
+        return Status::Ok();
+      });
 }
 
 StatusOr<VictimSupportView> Services::RequestFurtherInterview(const Principal& p, Id case_id,
                                                               Id person_id,
                                                               const std::string& reason) {
   AEGIS_RETURN_IF_ERROR(internal::CheckText("reason", reason, 1, 2000));
-  return MutateSupport(*this, vault_, p, case_id, Capability::kRecordInterview,
-                       "interview.request_further", [&](storage::Repo& r, Case& c, UnixSeconds ts,
-                                                        json& detail, std::string& event) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, person_id));
-    const bool minor = IsMinorVictim(victim.person.age_at_offence, c.facts.youngest_victim_age);
-    storage::VictimRepo& vr = r.Victims();
-    AEGIS_ASSIGN_OR_RETURN(auto interviews, vr.ListInterviews(case_id));
-    const int count = static_cast<int>(std::count_if(
-        interviews.begin(), interviews.end(), [&](const Interview& i) { return i.person_id == person_id; }));
-    if (!FurtherInterviewNeedsApproval(minor, count))
-      return Status::Conflict(minor ? "the first interview needs no approval"
-                                    : "interviews of an adult victim need no approval");
-    AEGIS_ASSIGN_OR_RETURN(auto approvals, vr.ListInterviewApprovals(case_id));
-    for (const auto& a : approvals) {
-      if (a.person_id == person_id &&
-          (a.status == ApprovalStatus::kRequested || a.status == ApprovalStatus::kApproved))
-        return Status::Conflict("a request for this victim is already open or approved");
-    }
-    InterviewApproval a;
-    a.case_id = case_id;
-    a.person_id = person_id;
-    a.requested_by = p.user.id;
-    a.requested_at = ts;
-    a.reason = reason;
-    AEGIS_ASSIGN_OR_RETURN(a.id, vr.InsertInterviewApproval(a));
-    detail = {{"approval_id", a.id}, {"pseudonym", victim.person.pseudonym}, {"reason", reason}};
-    event = "further_interview_requested";
-    return Status::Ok();
-  });
+  return MutateSupport(
+      *this, vault_, p, case_id, Capability::kRecordInterview, "interview.request_further",
+      [&](storage::Repo& r, Case& c, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, person_id));
+        const bool minor = IsMinorVictim(victim.person.age_at_offence, c.facts.youngest_victim_age);
+        storage::VictimRepo& vr = r.Victims();
+        AEGIS_ASSIGN_OR_RETURN(auto interviews, vr.ListInterviews(case_id));
+        const int count = static_cast<int>(
+            std::count_if(interviews.begin(), interviews.end(),
+                          [&](const Interview& i) { return i.person_id == person_id; }));
+        if (!FurtherInterviewNeedsApproval(minor, count))
+          return Status::Conflict(minor ? "the first interview needs no approval"
+                                        : "interviews of an adult victim need no approval");
+        AEGIS_ASSIGN_OR_RETURN(auto approvals, vr.ListInterviewApprovals(case_id));
+        for (const auto& a : approvals) {
+          if (a.person_id == person_id &&
+              (a.status == ApprovalStatus::kRequested || a.status == ApprovalStatus::kApproved))
+            return Status::Conflict("a request for this victim is already open or approved");
+        }
+        InterviewApproval a;
+        a.case_id = case_id;
+        a.person_id = person_id;
+        a.requested_by = p.user.id;
+        a.requested_at = ts;
+        a.reason = reason;
+        AEGIS_ASSIGN_OR_RETURN(a.id, vr.InsertInterviewApproval(a));
+        detail = {
+            {"approval_id", a.id}, {"pseudonym", victim.person.pseudonym}, {"reason", reason}};
+        event = "further_interview_requested";
+        return Status::Ok();
+      });
 }
 
 StatusOr<VictimSupportView> Services::DecideFurtherInterview(const Principal& p, Id case_id,
                                                              Id approval_id, bool approve,
                                                              const std::string& note) {
   AEGIS_RETURN_IF_ERROR(internal::CheckText("note", note, approve ? 0 : 1, 2000));
-  return MutateSupport(*this, vault_, p, case_id, Capability::kApproveFurtherInterview,
-                       "interview.decide_further", [&](storage::Repo& r, Case&, UnixSeconds ts,
-                                                       json& detail, std::string& event) -> Status {
-    storage::VictimRepo& vr = r.Victims();
-    AEGIS_ASSIGN_OR_RETURN(auto a, vr.GetInterviewApproval(approval_id));
-    if (!a || a->case_id != case_id) return Status::NotFound("request not found");
-    if (a->status != ApprovalStatus::kRequested)
-      return Status::Conflict("the request has already been decided");
-    // Four eyes: the supervisor who asked does not approve their own request.
-    if (a->requested_by == p.user.id)
-      return Status::PermissionDenied("another supervisor decides on your own request");
-    a->status = approve ? ApprovalStatus::kApproved : ApprovalStatus::kRefused;
-    a->decided_by = p.user.id;
-    a->decided_at = ts;
-    a->decision_note = note;
-    AEGIS_RETURN_IF_ERROR(vr.UpdateInterviewApproval(*a));
-    AEGIS_ASSIGN_OR_RETURN(auto person, r.GetPerson(a->person_id));
-    detail = {{"approval_id", a->id},
-              {"approved", approve},
-              {"pseudonym", person ? person->person.pseudonym : ""}};
-    if (!note.empty()) detail["note"] = note;
-    event = "further_interview_decided";
-    return Status::Ok();
-  });
+  return MutateSupport(
+      *this, vault_, p, case_id, Capability::kApproveFurtherInterview, "interview.decide_further",
+      [&](storage::Repo& r, Case&, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        storage::VictimRepo& vr = r.Victims();
+        AEGIS_ASSIGN_OR_RETURN(auto a, vr.GetInterviewApproval(approval_id));
+        if (!a || a->case_id != case_id) return Status::NotFound("request not found");
+        if (a->status != ApprovalStatus::kRequested)
+          return Status::Conflict("the request has already been decided");
+        // Four eyes: the supervisor who asked does not approve their own request.
+        if (a->requested_by == p.user.id)
+          return Status::PermissionDenied("another supervisor decides on your own request");
+        a->status = approve ? ApprovalStatus::kApproved : ApprovalStatus::kRefused;
+        a->decided_by = p.user.id;
+        a->decided_at = ts;
+        a->decision_note = note;
+        AEGIS_RETURN_IF_ERROR(vr.UpdateInterviewApproval(*a));
+        AEGIS_ASSIGN_OR_RETURN(auto person, r.GetPerson(a->person_id));
+        detail = {{"approval_id", a->id},
+                  {"approved", approve},
+                  {"pseudonym", person ? person->person.pseudonym : ""}};
+        if (!note.empty()) detail["note"] = note;
+        event = "further_interview_decided";
+        return Status::Ok();
+      });
 }
 
 // ---------------------------------------------------------------- contact preferences
@@ -414,18 +421,18 @@ StatusOr<VictimSupportView> Services::SetContactPreferences(const Principal& p, 
   AEGIS_RETURN_IF_ERROR(internal::CheckText("guardian_name", in.guardian_name, 0, 100));
   AEGIS_RETURN_IF_ERROR(internal::CheckText("notes", in.notes, 0, 1000));
   AEGIS_ASSIGN_OR_RETURN(ContactPreferences prefs, NormalizeContactPreferences(in));
-  return MutateSupport(*this, vault_, p, case_id, Capability::kManageVictimSupport,
-                       "contact_preferences.set", [&](storage::Repo& r, Case&, UnixSeconds ts,
-                                                      json& detail, std::string& event) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, person_id));
-    storage::ContactPreferencesRecord rec{person_id, case_id,
-                                          internal::EncryptPreferences(vault_, prefs), p.user.id, ts};
-    AEGIS_RETURN_IF_ERROR(r.Victims().PutContactPreferences(rec));
-    // What changed is not recorded in clear: the preferences are as private as the identity.
-    detail = {{"pseudonym", victim.person.pseudonym}, {"person_id", person_id}};
-    event = "contact_preferences_set";
-    return Status::Ok();
-  });
+  return MutateSupport(
+      *this, vault_, p, case_id, Capability::kManageVictimSupport, "contact_preferences.set",
+      [&](storage::Repo& r, Case&, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, person_id));
+        storage::ContactPreferencesRecord rec{
+            person_id, case_id, internal::EncryptPreferences(vault_, prefs), p.user.id, ts};
+        AEGIS_RETURN_IF_ERROR(r.Victims().PutContactPreferences(rec));
+        // What changed is not recorded in clear: the preferences are as private as the identity.
+        detail = {{"pseudonym", victim.person.pseudonym}, {"person_id", person_id}};
+        event = "contact_preferences_set";
+        return Status::Ok();
+      });
 }
 
 // ---------------------------------------------------------------- consents and referrals
@@ -442,88 +449,88 @@ StatusOr<VictimSupportView> Services::RecordConsent(const Principal& p, Id case_
   if (HasDuplicates(in.fields)) return Status::InvalidArgument("fields", "lists a field twice");
   if (in.given_at && *in.given_at > now + 300)
     return Status::InvalidArgument("given_at", "must not be in the future");
-  return MutateSupport(*this, vault_, p, case_id, Capability::kManageVictimSupport,
-                       "consent.record", [&](storage::Repo& r, Case& c, UnixSeconds ts,
-                                             json& detail, std::string& event) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, in.person_id));
-    const bool minor = IsMinorVictim(victim.person.age_at_offence, c.facts.youngest_victim_age);
-    const bool guardian = in.given_by != ConsentGiver::kVictim;
-    // A minor's consent is given by the guardian (with the child where the child can take part);
-    // an adult's by the victim.
-    if (minor && !guardian)
-      return Status::InvalidArgument("given_by", "a minor's guardian gives the consent");
-    if (!minor && in.given_by == ConsentGiver::kGuardian)
-      return Status::InvalidArgument("given_by", "an adult victim gives the consent");
-    if (guardian && in.giver_relationship.empty())
-      return Status::InvalidArgument("giver_relationship",
-                                     "say how the guardian is related (mother, father, ...)");
-    for (Id u : in.agency_unit_ids) {
-      AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(u));
-      if (!unit || unit->type != UnitType::kPartner)
-        return Status::InvalidArgument("agency_unit_ids", "must all be partner agencies");
-    }
-    ReferralConsent cs;
-    cs.case_id = case_id;
-    cs.person_id = in.person_id;
-    cs.given_by = in.given_by;
-    cs.giver_relationship = in.giver_relationship;
-    cs.given_at = in.given_at.value_or(ts);
-    cs.recorded_by = p.user.id;
-    cs.agency_unit_ids = in.agency_unit_ids;
-    cs.fields = in.fields;
-    cs.notes = in.notes;
-    AEGIS_ASSIGN_OR_RETURN(cs.id, r.Victims().InsertConsent(cs));
-    json fields = json::array();
-    for (auto f : cs.fields) fields.push_back(ToString(f));
-    detail = {{"consent_id", cs.id},
-              {"pseudonym", victim.person.pseudonym},
-              {"given_by", ToString(cs.given_by)},
-              {"agency_unit_ids", cs.agency_unit_ids},
-              {"fields", fields}};
-    event = "consent_recorded";
-    return Status::Ok();
-  });
+  return MutateSupport(
+      *this, vault_, p, case_id, Capability::kManageVictimSupport, "consent.record",
+      [&](storage::Repo& r, Case& c, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, in.person_id));
+        const bool minor = IsMinorVictim(victim.person.age_at_offence, c.facts.youngest_victim_age);
+        const bool guardian = in.given_by != ConsentGiver::kVictim;
+        // A minor's consent is given by the guardian (with the child where the child can take
+        // part); an adult's by the victim.
+        if (minor && !guardian)
+          return Status::InvalidArgument("given_by", "a minor's guardian gives the consent");
+        if (!minor && in.given_by == ConsentGiver::kGuardian)
+          return Status::InvalidArgument("given_by", "an adult victim gives the consent");
+        if (guardian && in.giver_relationship.empty())
+          return Status::InvalidArgument("giver_relationship",
+                                         "say how the guardian is related (mother, father, ...)");
+        for (Id u : in.agency_unit_ids) {
+          AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(u));
+          if (!unit || unit->type != UnitType::kPartner)
+            return Status::InvalidArgument("agency_unit_ids", "must all be partner agencies");
+        }
+        ReferralConsent cs;
+        cs.case_id = case_id;
+        cs.person_id = in.person_id;
+        cs.given_by = in.given_by;
+        cs.giver_relationship = in.giver_relationship;
+        cs.given_at = in.given_at.value_or(ts);
+        cs.recorded_by = p.user.id;
+        cs.agency_unit_ids = in.agency_unit_ids;
+        cs.fields = in.fields;
+        cs.notes = in.notes;
+        AEGIS_ASSIGN_OR_RETURN(cs.id, r.Victims().InsertConsent(cs));
+        json fields = json::array();
+        for (auto f : cs.fields) fields.push_back(ToString(f));
+        detail = {{"consent_id", cs.id},
+                  {"pseudonym", victim.person.pseudonym},
+                  {"given_by", ToString(cs.given_by)},
+                  {"agency_unit_ids", cs.agency_unit_ids},
+                  {"fields", fields}};
+        event = "consent_recorded";
+        return Status::Ok();
+      });
 }
 
-StatusOr<VictimSupportView> Services::WithdrawConsent(const Principal& p, Id case_id,
-                                                      Id consent_id, const std::string& note) {
+StatusOr<VictimSupportView> Services::WithdrawConsent(const Principal& p, Id case_id, Id consent_id,
+                                                      const std::string& note) {
   AEGIS_RETURN_IF_ERROR(internal::CheckText("note", note, 0, 1000));
-  return MutateSupport(*this, vault_, p, case_id, Capability::kManageVictimSupport,
-                       "consent.withdraw", [&](storage::Repo& r, Case&, UnixSeconds ts,
-                                               json& detail, std::string& event) -> Status {
-    storage::VictimRepo& vr = r.Victims();
-    AEGIS_ASSIGN_OR_RETURN(auto cs, vr.GetConsent(consent_id));
-    if (!cs || cs->case_id != case_id) return Status::NotFound("consent not found");
-    if (!cs->active()) return Status::Conflict("the consent was already withdrawn");
-    cs->withdrawn_at = ts;
-    cs->withdrawn_by = p.user.id;
-    cs->withdrawal_note = note;
-    AEGIS_RETURN_IF_ERROR(vr.UpdateConsent(*cs));
-    AEGIS_ASSIGN_OR_RETURN(auto referrals, vr.ListReferralsForConsent(consent_id));
-    json withdrawn = json::array();
-    for (auto& rf : referrals) {
-      // Nothing more goes out about any referral made under this consent.
-      AEGIS_RETURN_IF_ERROR(vr.CancelReferralNotifications(rf.id, ts));
-      if (!IsOpenReferral(rf.status)) continue;
-      const ReferralStatus from = rf.status;
-      rf.status = ReferralStatus::kWithdrawn;
-      rf.status_reason = "consent_withdrawn";
-      rf.updated_at = ts;
-      rf.updated_by = p.user.id;
-      AEGIS_RETURN_IF_ERROR(vr.UpdateReferral(rf));
-      AEGIS_RETURN_IF_ERROR(
-          vr.InsertReferralUpdate({0, rf.id, ts, p.user.id, from, ReferralStatus::kWithdrawn,
-                                   "consent withdrawn"})
-              .status());
-      withdrawn.push_back(rf.reference);
-    }
-    AEGIS_ASSIGN_OR_RETURN(auto person, r.GetPerson(cs->person_id));
-    detail = {{"consent_id", cs->id},
-              {"pseudonym", person ? person->person.pseudonym : ""},
-              {"referrals_withdrawn", withdrawn}};
-    event = "consent_withdrawn";
-    return Status::Ok();
-  });
+  return MutateSupport(
+      *this, vault_, p, case_id, Capability::kManageVictimSupport, "consent.withdraw",
+      [&](storage::Repo& r, Case&, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        storage::VictimRepo& vr = r.Victims();
+        AEGIS_ASSIGN_OR_RETURN(auto cs, vr.GetConsent(consent_id));
+        if (!cs || cs->case_id != case_id) return Status::NotFound("consent not found");
+        if (!cs->active()) return Status::Conflict("the consent was already withdrawn");
+        cs->withdrawn_at = ts;
+        cs->withdrawn_by = p.user.id;
+        cs->withdrawal_note = note;
+        AEGIS_RETURN_IF_ERROR(vr.UpdateConsent(*cs));
+        AEGIS_ASSIGN_OR_RETURN(auto referrals, vr.ListReferralsForConsent(consent_id));
+        json withdrawn = json::array();
+        for (auto& rf : referrals) {
+          // Nothing more goes out about any referral made under this consent.
+          AEGIS_RETURN_IF_ERROR(vr.CancelReferralNotifications(rf.id, ts));
+          if (!IsOpenReferral(rf.status)) continue;
+          const ReferralStatus from = rf.status;
+          rf.status = ReferralStatus::kWithdrawn;
+          rf.status_reason = "consent_withdrawn";
+          rf.updated_at = ts;
+          rf.updated_by = p.user.id;
+          AEGIS_RETURN_IF_ERROR(vr.UpdateReferral(rf));
+          AEGIS_RETURN_IF_ERROR(
+              vr.InsertReferralUpdate({0, rf.id, ts, p.user.id, from, ReferralStatus::kWithdrawn,
+                                       "consent withdrawn"})
+                  .status());
+          withdrawn.push_back(rf.reference);
+        }
+        AEGIS_ASSIGN_OR_RETURN(auto person, r.GetPerson(cs->person_id));
+        detail = {{"consent_id", cs->id},
+                  {"pseudonym", person ? person->person.pseudonym : ""},
+                  {"referrals_withdrawn", withdrawn}};
+        event = "consent_withdrawn";
+        return Status::Ok();
+      });
 }
 
 StatusOr<VictimSupportView> Services::CreateReferral(const Principal& p, Id case_id,
@@ -532,61 +539,62 @@ StatusOr<VictimSupportView> Services::CreateReferral(const Principal& p, Id case
   AEGIS_RETURN_IF_ERROR(internal::CheckText("need", in.need, 1, 1000));
   if (in.due_at && (*in.due_at <= now || *in.due_at > now + 365 * kSecondsPerDay))
     return Status::InvalidArgument("due_at", "must be within the next year");
-  return MutateSupport(*this, vault_, p, case_id, Capability::kManageVictimSupport,
-                       "referral.create", [&](storage::Repo& r, Case& c, UnixSeconds ts,
-                                              json& detail, std::string& event) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, in.person_id));
-    storage::VictimRepo& vr = r.Victims();
-    AEGIS_ASSIGN_OR_RETURN(auto cs, vr.GetConsent(in.consent_id));
-    if (!cs || cs->case_id != case_id || cs->person_id != in.person_id)
-      return Status::InvalidArgument("consent_id", "is not a consent of this victim");
-    if (!cs->active()) return Status::Conflict("the consent was withdrawn", "consent_id");
-    if (!Contains(cs->agency_unit_ids, in.partner_unit_id))
-      return Status::InvalidArgument("partner_unit_id",
-                                     "is not among the agencies the victim agreed to");
-    AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(in.partner_unit_id));
-    if (!unit || unit->type != UnitType::kPartner)
-      return Status::InvalidArgument("partner_unit_id", "must be a partner agency");
-    const bool minor = IsMinorVictim(victim.person.age_at_offence, c.facts.youngest_victim_age);
-    if (in.kind == ReferralKind::kEducationSupport && !minor)
-      return Status::InvalidArgument("kind", "school support is for a minor");
-    AEGIS_ASSIGN_OR_RETURN(auto existing, vr.ListReferralsForCase(case_id));
-    for (const auto& x : existing) {
-      if (x.person_id == in.person_id && x.partner_unit_id == in.partner_unit_id &&
-          x.kind == in.kind && IsOpenReferral(x.status))
-        return Status::Conflict("an open referral of this kind to this agency exists",
-                                "partner_unit_id");
-    }
-    Referral rf;
-    AEGIS_ASSIGN_OR_RETURN(long long n, r.NextSequence("referral-" + FormatDate(ts).substr(0, 4)));
-    rf.reference = internal::FormatReference("ZJ", ts, n);
-    rf.case_id = case_id;
-    rf.person_id = in.person_id;
-    rf.consent_id = cs->id;
-    rf.partner_unit_id = in.partner_unit_id;
-    rf.kind = in.kind;
-    rf.need = in.need;
-    rf.due_at = in.due_at.value_or(ts + DefaultReferralDays(in.kind) * kSecondsPerDay);
-    rf.status = ReferralStatus::kSent;
-    rf.created_by = p.user.id;
-    rf.created_at = rf.updated_at = ts;
-    rf.updated_by = p.user.id;
-    AEGIS_ASSIGN_OR_RETURN(rf.id, vr.InsertReferral(rf));
-    AEGIS_RETURN_IF_ERROR(
-        vr.InsertReferralUpdate({0, rf.id, ts, p.user.id, std::nullopt, ReferralStatus::kSent, ""})
-            .status());
-    AEGIS_RETURN_IF_ERROR(
-        TickChecklist(r, case_id, "victim_support_referral", p.user.id, ts, "referral"));
-    c.updated_at = ts;
-    AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
-    detail = {{"referral_id", rf.id},
-              {"reference", rf.reference},
-              {"pseudonym", victim.person.pseudonym},
-              {"kind", ToString(rf.kind)},
-              {"unit_id", rf.partner_unit_id}};
-    event = "referral_created";
-    return Status::Ok();
-  });
+  return MutateSupport(
+      *this, vault_, p, case_id, Capability::kManageVictimSupport, "referral.create",
+      [&](storage::Repo& r, Case& c, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, in.person_id));
+        storage::VictimRepo& vr = r.Victims();
+        AEGIS_ASSIGN_OR_RETURN(auto cs, vr.GetConsent(in.consent_id));
+        if (!cs || cs->case_id != case_id || cs->person_id != in.person_id)
+          return Status::InvalidArgument("consent_id", "is not a consent of this victim");
+        if (!cs->active()) return Status::Conflict("the consent was withdrawn", "consent_id");
+        if (!Contains(cs->agency_unit_ids, in.partner_unit_id))
+          return Status::InvalidArgument("partner_unit_id",
+                                         "is not among the agencies the victim agreed to");
+        AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(in.partner_unit_id));
+        if (!unit || unit->type != UnitType::kPartner)
+          return Status::InvalidArgument("partner_unit_id", "must be a partner agency");
+        const bool minor = IsMinorVictim(victim.person.age_at_offence, c.facts.youngest_victim_age);
+        if (in.kind == ReferralKind::kEducationSupport && !minor)
+          return Status::InvalidArgument("kind", "school support is for a minor");
+        AEGIS_ASSIGN_OR_RETURN(auto existing, vr.ListReferralsForCase(case_id));
+        for (const auto& x : existing) {
+          if (x.person_id == in.person_id && x.partner_unit_id == in.partner_unit_id &&
+              x.kind == in.kind && IsOpenReferral(x.status))
+            return Status::Conflict("an open referral of this kind to this agency exists",
+                                    "partner_unit_id");
+        }
+        Referral rf;
+        AEGIS_ASSIGN_OR_RETURN(long long n,
+                               r.NextSequence("referral-" + FormatDate(ts).substr(0, 4)));
+        rf.reference = internal::FormatReference("ZJ", ts, n);
+        rf.case_id = case_id;
+        rf.person_id = in.person_id;
+        rf.consent_id = cs->id;
+        rf.partner_unit_id = in.partner_unit_id;
+        rf.kind = in.kind;
+        rf.need = in.need;
+        rf.due_at = in.due_at.value_or(ts + DefaultReferralDays(in.kind) * kSecondsPerDay);
+        rf.status = ReferralStatus::kSent;
+        rf.created_by = p.user.id;
+        rf.created_at = rf.updated_at = ts;
+        rf.updated_by = p.user.id;
+        AEGIS_ASSIGN_OR_RETURN(rf.id, vr.InsertReferral(rf));
+        AEGIS_RETURN_IF_ERROR(vr.InsertReferralUpdate({0, rf.id, ts, p.user.id, std::nullopt,
+                                                       ReferralStatus::kSent, ""})
+                                  .status());
+        AEGIS_RETURN_IF_ERROR(
+            TickChecklist(r, case_id, "victim_support_referral", p.user.id, ts, "referral"));
+        c.updated_at = ts;
+        AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+        detail = {{"referral_id", rf.id},
+                  {"reference", rf.reference},
+                  {"pseudonym", victim.person.pseudonym},
+                  {"kind", ToString(rf.kind)},
+                  {"unit_id", rf.partner_unit_id}};
+        event = "referral_created";
+        return Status::Ok();
+      });
 }
 
 // ---------------------------------------------------------------- survivor codes
@@ -597,29 +605,29 @@ StatusOr<SurvivorCodeIssued> Services::IssueSurvivorCode(const Principal& p, Id 
   std::string code;
   for (int i = 0; i < kCodeLength; ++i)
     code += kCodeAlphabet[randombytes_uniform(static_cast<uint32_t>(kCodeAlphabet.size()))];
-  auto st = MutateSupport(*this, vault_, p, case_id, Capability::kManageVictimSupport,
-                          "survivor_code.issue", [&](storage::Repo& r, Case&, UnixSeconds ts,
-                                                     json& detail, std::string& event) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, person_id));
-    storage::VictimRepo& vr = r.Victims();
-    AEGIS_RETURN_IF_ERROR(vr.RevokeSurvivorCodes(person_id, ts));
-    storage::SurvivorCodeRecord rec;
-    rec.case_id = case_id;
-    rec.person_id = person_id;
-    rec.code_hash = internal::SurvivorCodeHash(vault_, case_id, code);
-    rec.issued_by = p.user.id;
-    rec.issued_at = ts;
-    rec.expires_at = ts + kSurvivorCodeDays * kSecondsPerDay;
-    rec.uses_left = kSurvivorCodeUses;
-    AEGIS_RETURN_IF_ERROR(vr.InsertSurvivorCode(rec).status());
-    issued.expires_at = rec.expires_at;
-    issued.uses_left = rec.uses_left;
-    detail = {{"pseudonym", victim.person.pseudonym},
-              {"person_id", person_id},
-              {"expires_at", FormatIso8601(rec.expires_at)}};
-    event = "survivor_code_issued";
-    return Status::Ok();
-  });
+  auto st = MutateSupport(
+      *this, vault_, p, case_id, Capability::kManageVictimSupport, "survivor_code.issue",
+      [&](storage::Repo& r, Case&, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, person_id));
+        storage::VictimRepo& vr = r.Victims();
+        AEGIS_RETURN_IF_ERROR(vr.RevokeSurvivorCodes(person_id, ts));
+        storage::SurvivorCodeRecord rec;
+        rec.case_id = case_id;
+        rec.person_id = person_id;
+        rec.code_hash = internal::SurvivorCodeHash(vault_, case_id, code);
+        rec.issued_by = p.user.id;
+        rec.issued_at = ts;
+        rec.expires_at = ts + kSurvivorCodeDays * kSecondsPerDay;
+        rec.uses_left = kSurvivorCodeUses;
+        AEGIS_RETURN_IF_ERROR(vr.InsertSurvivorCode(rec).status());
+        issued.expires_at = rec.expires_at;
+        issued.uses_left = rec.uses_left;
+        detail = {{"pseudonym", victim.person.pseudonym},
+                  {"person_id", person_id},
+                  {"expires_at", FormatIso8601(rec.expires_at)}};
+        event = "survivor_code_issued";
+        return Status::Ok();
+      });
   AEGIS_RETURN_IF_ERROR(st.status());
   issued.code = code.substr(0, 4) + "-" + code.substr(4, 4) + "-" + code.substr(8);
   return issued;
@@ -627,15 +635,15 @@ StatusOr<SurvivorCodeIssued> Services::IssueSurvivorCode(const Principal& p, Id 
 
 StatusOr<VictimSupportView> Services::RevokeSurvivorCode(const Principal& p, Id case_id,
                                                          Id person_id) {
-  return MutateSupport(*this, vault_, p, case_id, Capability::kManageVictimSupport,
-                       "survivor_code.revoke", [&](storage::Repo& r, Case&, UnixSeconds ts,
-                                                   json& detail, std::string& event) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, person_id));
-    AEGIS_RETURN_IF_ERROR(r.Victims().RevokeSurvivorCodes(person_id, ts));
-    detail = {{"pseudonym", victim.person.pseudonym}, {"person_id", person_id}};
-    event = "survivor_code_revoked";
-    return Status::Ok();
-  });
+  return MutateSupport(
+      *this, vault_, p, case_id, Capability::kManageVictimSupport, "survivor_code.revoke",
+      [&](storage::Repo& r, Case&, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, person_id));
+        AEGIS_RETURN_IF_ERROR(r.Victims().RevokeSurvivorCodes(person_id, ts));
+        detail = {{"pseudonym", victim.person.pseudonym}, {"person_id", person_id}};
+        event = "survivor_code_revoked";
+        return Status::Ok();
+      });
 }
 
 // ---------------------------------------------------------------- partner agencies
@@ -719,12 +727,16 @@ StatusOr<PartnerReferralView> Services::GetPartnerReferral(const Principal& p, I
     for (ContactField f : allowed) {
       fields.push_back(ToString(f));
       switch (f) {
-        case ContactField::kName: contact.name = identity.name; break;
+        case ContactField::kName:
+          contact.name = identity.name;
+          break;
         case ContactField::kPhone:
           // The number the victim asked us to use comes first.
           contact.phone = prefs && !prefs->phone.empty() ? prefs->phone : identity.phone;
           break;
-        case ContactField::kAddress: contact.address = identity.address; break;
+        case ContactField::kAddress:
+          contact.address = identity.address;
+          break;
         case ContactField::kGuardianContact:
           if (prefs) {
             contact.guardian_name = prefs->guardian_name;
@@ -770,7 +782,8 @@ StatusOr<PartnerReferralView> Services::UpdateReferralStatus(const Principal& p,
     AEGIS_ASSIGN_OR_RETURN(auto cs, vr.GetConsent(rf->consent_id));
     if (rf->status == ReferralStatus::kWithdrawn || !cs || !cs->active())
       return Status::Conflict("the victim withdrew consent; this referral has ended");
-    const std::string contact = in.partner_contact.empty() ? rf->partner_contact : in.partner_contact;
+    const std::string contact =
+        in.partner_contact.empty() ? rf->partner_contact : in.partner_contact;
     AEGIS_RETURN_IF_ERROR(CheckReferralTransition(rf->status, in.status, in.reason, contact));
     const ReferralStatus from = rf->status;
     rf->status = in.status;
@@ -788,7 +801,8 @@ StatusOr<PartnerReferralView> Services::UpdateReferralStatus(const Principal& p,
                          {"from", ToString(from)},
                          {"to", ToString(in.status)}};
     AEGIS_RETURN_IF_ERROR(
-        r.InsertEvent({0, rf->case_id, now, p.user.id, "referral_updated", detail.dump()}).status());
+        r.InsertEvent({0, rf->case_id, now, p.user.id, "referral_updated", detail.dump()})
+            .status());
     if (from != in.status) {
       AEGIS_RETURN_IF_ERROR(internal::QueueNotification(
           r, vault_, rf->case_id, rf->person_id, rf->id, NotificationKind::kReferralUpdate,
@@ -811,8 +825,8 @@ StatusOr<std::vector<ReferralAlertView>> Services::StalledReferrals(const Princi
   const storage::CaseScope scope = policy_.CaseScopeFor(p);
   AEGIS_RETURN_IF_ERROR(store_.Read([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(
-        auto list, r.Victims().ListStalledReferrals(
-                       p.user.id, now, now - kReferralQuietDays * kSecondsPerDay, 50));
+        auto list, r.Victims().ListStalledReferrals(p.user.id, now,
+                                                    now - kReferralQuietDays * kSecondsPerDay, 50));
     Names names(r);
     std::map<Id, std::optional<std::string>> case_ref;  // nullopt: out of scope
     for (const auto& rf : list) {

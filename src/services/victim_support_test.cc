@@ -109,7 +109,8 @@ class VictimSupportTest : public ::testing::Test {
     const auto v = Must(s().RecordConsent(Off1(), case_id, in), "consent");
     return Entry(v, person).consents.back().consent.id;
   }
-  Id Refer(Id case_id, Id person, Id consent, Id unit, ReferralKind kind = ReferralKind::kCounselling) {
+  Id Refer(Id case_id, Id person, Id consent, Id unit,
+           ReferralKind kind = ReferralKind::kCounselling) {
     ReferralInput in;
     in.person_id = person;
     in.consent_id = consent;
@@ -161,8 +162,9 @@ TEST_F(VictimSupportTest, MinorGetsOneInterviewAndAFurtherOneOnlyWithApproval) {
   for (const auto& item : detail.checklist)
     if (item.item.key == "victim_interview") ticked = item.item.done_at.has_value();
   EXPECT_TRUE(ticked);
-  EXPECT_TRUE(std::any_of(detail.timeline.begin(), detail.timeline.end(),
-                          [](const EventView& ev) { return ev.event.kind == "interview_recorded"; }));
+  EXPECT_TRUE(std::any_of(detail.timeline.begin(), detail.timeline.end(), [](const EventView& ev) {
+    return ev.event.kind == "interview_recorded";
+  }));
 
   // A second interview is refused until a supervisor approves one.
   ExpectStatus(s().RecordInterview(Off1(), c, Interview(v1)).status(), StatusCode::kConflict,
@@ -208,7 +210,8 @@ TEST_F(VictimSupportTest, FurtherInterviewRefusalAndFourEyes) {
   const Id sup_b = w.AddUser("sup1b", "一区 副队长", Role::kSupervisor, w.county1);
   ExpectStatus(s().DecideFurtherInterview(w.As(sup_b), c, approval, false, "").status(),
                StatusCode::kInvalidArgument, "note");
-  view = Must(s().DecideFurtherInterview(w.As(sup_b), c, approval, false, "已有同步录音录像，无需再次询问"));
+  view = Must(s().DecideFurtherInterview(w.As(sup_b), c, approval, false,
+                                         "已有同步录音录像，无需再次询问"));
   EXPECT_EQ(Entry(view, v1).approvals[0].approval.status, ApprovalStatus::kRefused);
   ExpectStatus(s().RecordInterview(Off1(), c, Interview(v1)).status(), StatusCode::kConflict);
   // A supervisor of another county does not see the case at all.
@@ -262,7 +265,8 @@ TEST_F(VictimSupportTest, InterviewAttendanceAndAdultVictims) {
   ExpectStatus(s().RequestFurtherInterview(Off1(), adult, a1, "再次询问").status(),
                StatusCode::kConflict);
   // Outside the scope: unknown; wrong role: forbidden.
-  ExpectStatus(s().RecordInterview(Off2(), adult, Interview(a1, {})).status(), StatusCode::kNotFound);
+  ExpectStatus(s().RecordInterview(Off2(), adult, Interview(a1, {})).status(),
+               StatusCode::kNotFound);
   ExpectStatus(s().RecordInterview(Ana1(), adult, Interview(a1, {})).status(),
                StatusCode::kPermissionDenied);
   ExpectStatus(s().GetVictimSupport(Off2(), adult).status(), StatusCode::kNotFound);
@@ -280,7 +284,8 @@ TEST_F(VictimSupportTest, PartnerSeesOnlyTheAgreedDetailsAndNothingAfterWithdraw
   bad.person_id = v1;
   bad.given_by = ConsentGiver::kVictim;
   bad.agency_unit_ids = {w.partner};
-  ExpectStatus(s().RecordConsent(Off1(), c, bad).status(), StatusCode::kInvalidArgument, "given_by");
+  ExpectStatus(s().RecordConsent(Off1(), c, bad).status(), StatusCode::kInvalidArgument,
+               "given_by");
   bad.given_by = ConsentGiver::kGuardian;
   ExpectStatus(s().RecordConsent(Off1(), c, bad).status(), StatusCode::kInvalidArgument,
                "giver_relationship");
@@ -289,7 +294,8 @@ TEST_F(VictimSupportTest, PartnerSeesOnlyTheAgreedDetailsAndNothingAfterWithdraw
   ExpectStatus(s().RecordConsent(Off1(), c, bad).status(), StatusCode::kInvalidArgument,
                "agency_unit_ids");
 
-  const Id consent = Consent(c, v1, {w.partner}, {ContactField::kPhone, ContactField::kGuardianContact});
+  const Id consent =
+      Consent(c, v1, {w.partner}, {ContactField::kPhone, ContactField::kGuardianContact});
   // Only to an agency the consent names.
   ReferralInput to_la;
   to_la.person_id = v1;
@@ -359,8 +365,9 @@ TEST_F(VictimSupportTest, PartnerSeesOnlyTheAgreedDetailsAndNothingAfterWithdraw
   again.need = "再次转介";
   ExpectStatus(s().CreateReferral(Off1(), c, again).status(), StatusCode::kConflict, "consent_id");
   const CaseDetailView cd = Must(s().GetCase(Off1(), c));
-  EXPECT_TRUE(std::any_of(cd.timeline.begin(), cd.timeline.end(),
-                          [](const EventView& ev) { return ev.event.kind == "consent_withdrawn"; }));
+  EXPECT_TRUE(std::any_of(cd.timeline.begin(), cd.timeline.end(), [](const EventView& ev) {
+    return ev.event.kind == "consent_withdrawn";
+  }));
 }
 
 TEST_F(VictimSupportTest, ContactFieldsFollowTheConsentAndClosedReferralsShareNothing) {
@@ -384,9 +391,9 @@ TEST_F(VictimSupportTest, ContactFieldsFollowTheConsentAndClosedReferralsShareNo
   d = Must(s().GetPartnerReferral(La(), ref));
   ASSERT_TRUE(d.contact->preferences.has_value());
   EXPECT_EQ(d.contact->preferences->language, "en");
-  EXPECT_EQ(d.contact->preferences->phone, "");       // numbers only under their own field
+  EXPECT_EQ(d.contact->preferences->phone, "");  // numbers only under their own field
   EXPECT_EQ(d.contact->preferences->guardian_phone, "");
-  EXPECT_EQ(d.contact->guardian_phone, "");           // guardian contact was not agreed
+  EXPECT_EQ(d.contact->guardian_phone, "");  // guardian contact was not agreed
   // Education support is for minors.
   ReferralInput edu;
   edu.person_id = v1;
@@ -401,7 +408,8 @@ TEST_F(VictimSupportTest, ContactFieldsFollowTheConsentAndClosedReferralsShareNo
   dup.kind = ReferralKind::kLegalAid;
   ExpectStatus(s().CreateReferral(Off1(), c, dup).status(), StatusCode::kConflict);
   // Once closed, the agency keeps its record but no longer sees the victim's details.
-  (void)Must(s().UpdateReferralStatus(La(), ref, To(ReferralStatus::kAccepted, "律师 赵 020-88880000")));
+  (void)Must(
+      s().UpdateReferralStatus(La(), ref, To(ReferralStatus::kAccepted, "律师 赵 020-88880000")));
   (void)Must(s().UpdateReferralStatus(La(), ref, To(ReferralStatus::kInProgress)));
   EXPECT_TRUE(Must(s().GetPartnerReferral(La(), ref)).contact.has_value());
   d = Must(s().UpdateReferralStatus(La(), ref, To(ReferralStatus::kClosed)));
@@ -442,7 +450,8 @@ TEST_F(VictimSupportTest, ReferralStatusFlowHistoryAndStallAlert) {
                StatusCode::kInvalidArgument, "partner_contact");
   ExpectStatus(s().UpdateReferralStatus(Off1(), ref, To(ReferralStatus::kAccepted, "x")).status(),
                StatusCode::kPermissionDenied);
-  (void)Must(s().UpdateReferralStatus(Wf(), ref, To(ReferralStatus::kAccepted, "社工 许慧 020-12345678")));
+  (void)Must(
+      s().UpdateReferralStatus(Wf(), ref, To(ReferralStatus::kAccepted, "社工 许慧 020-12345678")));
   EXPECT_EQ(alerts(Off1()).size(), 1u);  // accepted but not begun: still past due
   auto v = Must(s().UpdateReferralStatus(Wf(), ref, To(ReferralStatus::kInProgress)));
   EXPECT_TRUE(alerts(Off1()).empty());
@@ -521,7 +530,7 @@ TEST_F(VictimSupportTest, NotificationsFollowTheContactPreferences) {
   (void)Must(s().SetChecklist(Off1(), c, "evidence_kit_collected", true));
   EXPECT_EQ(outbox().size(), 4u);
   (void)Must(s().SetChecklist(Off1(), c, "evidence_kit_collected", true));  // again: nothing new
-  (void)Must(s().SetChecklist(Off1(), c, "scene_examination", true));        // not for the survivor
+  (void)Must(s().SetChecklist(Off1(), c, "scene_examination", true));       // not for the survivor
   EXPECT_EQ(outbox().size(), 4u);
 
   // A victim who wants calls from a female officer only, no news about the case's progress.
@@ -590,11 +599,14 @@ TEST_F(VictimSupportTest, ContactPreferencesAreValidatedEncryptedAndReadLikeAnId
   // Stored only encrypted: the phone number is nowhere in the database file in clear.
   w.services->auditor().Flush();
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2((w.dir.path() / "aegis.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_open_v2((w.dir.path() / "aegis.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+      SQLITE_OK);
   sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM contact_preferences WHERE "
-                                   "instr(cipher, '13900001111') > 0", -1, &st, nullptr),
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT COUNT(*) FROM contact_preferences WHERE "
+                               "instr(cipher, '13900001111') > 0",
+                               -1, &st, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(st, 0), 0);
@@ -604,9 +616,10 @@ TEST_F(VictimSupportTest, ContactPreferencesAreValidatedEncryptedAndReadLikeAnId
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(st, 0), 1);
   sqlite3_finalize(st);
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%13900001111%'",
-                               -1, &st, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%13900001111%'", -1,
+                         &st, nullptr),
+      SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(st, 0), 0);
   sqlite3_finalize(st);
@@ -622,21 +635,24 @@ TEST_F(VictimSupportTest, SurvivorCodeRightWrongExpiredReusedAllFailIdentically)
   ExpectStatus(s().IssueSurvivorCode(Ana1(), c, v1).status(), StatusCode::kPermissionDenied);
   ExpectStatus(s().IssueSurvivorCode(Off2(), c, v1).status(), StatusCode::kNotFound);
   const SurvivorCodeIssued issued = Must(s().IssueSurvivorCode(Off1(), c, v1));
-  EXPECT_TRUE(std::regex_match(issued.code, std::regex("[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}")))
+  EXPECT_TRUE(std::regex_match(
+      issued.code, std::regex("[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}")))
       << issued.code;
   EXPECT_EQ(issued.expires_at, w.now + 30 * kDay);
   EXPECT_EQ(issued.uses_left, 10);
   // Only its hash is stored: the code itself is in no table.
   {
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2((w.dir.path() / "aegis.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
-              SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_open_v2((w.dir.path() / "aegis.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+        SQLITE_OK);
     std::string plain = issued.code;
     plain.erase(std::remove(plain.begin(), plain.end(), '-'), plain.end());
     sqlite3_stmt* st = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM survivor_codes WHERE instr(code_hash, ?) > 0",
-                                 -1, &st, nullptr),
-              SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM survivor_codes WHERE instr(code_hash, ?) > 0",
+                           -1, &st, nullptr),
+        SQLITE_OK);
     sqlite3_bind_text(st, 1, plain.c_str(), -1, SQLITE_TRANSIENT);
     ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
     EXPECT_EQ(sqlite3_column_int(st, 0), 0);
@@ -650,7 +666,8 @@ TEST_F(VictimSupportTest, SurvivorCodeRightWrongExpiredReusedAllFailIdentically)
   std::string typed = issued.code;
   typed.erase(std::remove(typed.begin(), typed.end(), '-'), typed.end());
   for (char& ch : typed) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  const SurvivorStatusView ok = Must(s().SurvivorStatus(" " + reference + " ", typed, RandomRemote(), &retry));
+  const SurvivorStatusView ok =
+      Must(s().SurvivorStatus(" " + reference + " ", typed, RandomRemote(), &retry));
   EXPECT_EQ(ok.reference, reference);
   EXPECT_EQ(ok.stage, SurvivorStage::kRegistered);
   EXPECT_TRUE(ok.kit_collected);
@@ -659,7 +676,8 @@ TEST_F(VictimSupportTest, SurvivorCodeRightWrongExpiredReusedAllFailIdentically)
   EXPECT_TRUE(ok.referrals.empty());
 
   // Wrong code, wrong reference, both wrong, malformed: one and the same answer.
-  const std::string wrong_code = issued.code.substr(0, 11) + (issued.code.back() == 'A' ? "B" : "A");
+  const std::string wrong_code =
+      issued.code.substr(0, 11) + (issued.code.back() == 'A' ? "B" : "A");
   std::vector<Status> failures = {
       s().SurvivorStatus(reference, wrong_code, RandomRemote(), &retry).status(),
       s().SurvivorStatus("AJ-2026-999999", issued.code, RandomRemote(), &retry).status(),
@@ -674,7 +692,8 @@ TEST_F(VictimSupportTest, SurvivorCodeRightWrongExpiredReusedAllFailIdentically)
   ExpectStatus(s().SurvivorStatus(reference, "", RandomRemote(), &retry).status(),
                StatusCode::kInvalidArgument, "code");
   // Reused: ten look-ups in all, then the code is spent.
-  for (int i = 0; i < 9; ++i) (void)Must(s().SurvivorStatus(reference, issued.code, RandomRemote(), &retry));
+  for (int i = 0; i < 9; ++i)
+    (void)Must(s().SurvivorStatus(reference, issued.code, RandomRemote(), &retry));
   const Status spent = s().SurvivorStatus(reference, issued.code, RandomRemote(), &retry).status();
   EXPECT_EQ(spent.code(), StatusCode::kNotFound);
   EXPECT_EQ(spent.message(), failures[0].message());
@@ -726,12 +745,14 @@ TEST_F(VictimSupportTest, SurvivorSeesOnlyOwnReferralsAndPlainStage) {
   second.age_at_offence = 25;
   (void)Must(s().AddPerson(Off1(), c, second));
   const Id v2 = VictimOf(c, "V2");
-  const Id c1 = Consent(c, v1, {w.partner, legal_aid}, {ContactField::kPhone}, ConsentGiver::kVictim);
+  const Id c1 =
+      Consent(c, v1, {w.partner, legal_aid}, {ContactField::kPhone}, ConsentGiver::kVictim);
   const Id c2 = Consent(c, v2, {w.partner}, {ContactField::kPhone}, ConsentGiver::kVictim);
   const Id r1 = Refer(c, v1, c1, w.partner);
   (void)Refer(c, v1, c1, legal_aid, ReferralKind::kLegalAid);
   const Id r3 = Refer(c, v2, c2, w.partner, ReferralKind::kMedicalCare);
-  (void)Must(s().UpdateReferralStatus(Wf(), r1, To(ReferralStatus::kAccepted, "社工 许慧 020-12345678")));
+  (void)Must(
+      s().UpdateReferralStatus(Wf(), r1, To(ReferralStatus::kAccepted, "社工 许慧 020-12345678")));
   (void)Must(s().UpdateReferralStatus(Wf(), r3, To(ReferralStatus::kAccepted, "医生 王 020-0000")));
   // The suspect's detention is not the survivor's stage to be told on a web page.
   TransitionInput t;
@@ -750,7 +771,8 @@ TEST_F(VictimSupportTest, SurvivorSeesOnlyOwnReferralsAndPlainStage) {
   const std::string reference = Must(s().GetCase(Off1(), c)).summary.c.reference;
   const SurvivorCodeIssued code = Must(s().IssueSurvivorCode(Off1(), c, v1));
   UnixSeconds retry = 0;
-  const SurvivorStatusView view = Must(s().SurvivorStatus(reference, code.code, "10.9.9.9", &retry));
+  const SurvivorStatusView view =
+      Must(s().SurvivorStatus(reference, code.code, "10.9.9.9", &retry));
   EXPECT_EQ(view.stage, SurvivorStage::kInvestigating);
   EXPECT_TRUE(view.kit_collected);
   EXPECT_TRUE(view.kit_examined);
@@ -768,19 +790,23 @@ TEST_F(VictimSupportTest, SurvivorSeesOnlyOwnReferralsAndPlainStage) {
 TEST_F(VictimSupportTest, SurvivorLookupsAreRateLimitedPerAddress) {
   UnixSeconds retry = 0;
   for (int i = 0; i < kSurvivorLookupsPerWindow; ++i) {
-    EXPECT_EQ(s().SurvivorStatus("AJ-2026-000001", "AAAA-BBBB-CC", "192.0.2.7", &retry).status().code(),
-              StatusCode::kNotFound);
+    EXPECT_EQ(
+        s().SurvivorStatus("AJ-2026-000001", "AAAA-BBBB-CC", "192.0.2.7", &retry).status().code(),
+        StatusCode::kNotFound);
   }
-  const Status limited = s().SurvivorStatus("AJ-2026-000001", "AAAA-BBBB-CC", "192.0.2.7", &retry).status();
+  const Status limited =
+      s().SurvivorStatus("AJ-2026-000001", "AAAA-BBBB-CC", "192.0.2.7", &retry).status();
   EXPECT_EQ(limited.code(), StatusCode::kResourceExhausted);
   EXPECT_GT(retry, 0);
   EXPECT_LE(retry, kSurvivorLookupWindow);
   // Even a right code waits; another address does not.
-  EXPECT_EQ(s().SurvivorStatus("AJ-2026-000001", "AAAA-BBBB-CC", "192.0.2.8", &retry).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      s().SurvivorStatus("AJ-2026-000001", "AAAA-BBBB-CC", "192.0.2.8", &retry).status().code(),
+      StatusCode::kNotFound);
   w.Advance(kSurvivorLookupWindow);
-  EXPECT_EQ(s().SurvivorStatus("AJ-2026-000001", "AAAA-BBBB-CC", "192.0.2.7", &retry).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      s().SurvivorStatus("AJ-2026-000001", "AAAA-BBBB-CC", "192.0.2.7", &retry).status().code(),
+      StatusCode::kNotFound);
   const auto audit = w.Audit(std::nullopt, "case");
   EXPECT_TRUE(std::any_of(audit.begin(), audit.end(), [](const storage::AuditRecord& a) {
     return a.action == "survivor.status" && !a.allowed &&

@@ -249,7 +249,8 @@ class SqliteVictimRepo final : public VictimRepo {
   }
 
   StatusOr<std::optional<InterviewApproval>> GetInterviewApproval(Id id) override {
-    PREPARE(s, std::string("SELECT ") + kApprovalColumns + " FROM interview_approvals WHERE id = ?");
+    PREPARE(s,
+            std::string("SELECT ") + kApprovalColumns + " FROM interview_approvals WHERE id = ?");
     s.Bind(1, id);
     if (s.Step()) return std::optional<InterviewApproval>(ReadApproval(s));
     AEGIS_RETURN_IF_ERROR(s.status());
@@ -392,9 +393,10 @@ class SqliteVictimRepo final : public VictimRepo {
   }
 
   StatusOr<ListResult<Referral>> ListReferralsForPartner(const PartnerReferralQuery& q) override {
-    static const std::map<std::string, std::string> kSort = {
-        {"", "due_at"}, {"due_at", "due_at"}, {"created_at", "created_at"},
-        {"updated_at", "updated_at"}};
+    static const std::map<std::string, std::string> kSort = {{"", "due_at"},
+                                                             {"due_at", "due_at"},
+                                                             {"created_at", "created_at"},
+                                                             {"updated_at", "updated_at"}};
     auto sort = kSort.find(q.page.sort);
     if (sort == kSort.end()) return Status::InvalidArgument("sort", "unknown sort key");
     // ?2 and ?3 are optional filters: NULL means "any".
@@ -403,8 +405,10 @@ class SqliteVictimRepo final : public VictimRepo {
         "(?3 = 0 OR status IN ('sent','accepted','in_progress'))";
     auto bind = [&](Stmt& s) {
       s.Bind(1, q.partner_unit_id);
-      if (q.status) s.Bind(2, ToString(*q.status));
-      else s.BindNull(2);
+      if (q.status)
+        s.Bind(2, ToString(*q.status));
+      else
+        s.BindNull(2);
       s.Bind(3, q.open_only);
     };
     ListResult<Referral> out;
@@ -444,8 +448,10 @@ class SqliteVictimRepo final : public VictimRepo {
             "INSERT INTO referral_updates(referral_id, at, actor_id, from_status, to_status, note) "
             "VALUES(?,?,?,?,?,?)");
     s.Bind(1, u.referral_id).Bind(2, u.at).Bind(3, u.actor_id);
-    if (u.from) s.Bind(4, ToString(*u.from));
-    else s.BindNull(4);
+    if (u.from)
+      s.Bind(4, ToString(*u.from));
+    else
+      s.BindNull(4);
     s.Bind(5, ToString(u.to)).Bind(6, u.note);
     AEGIS_RETURN_IF_ERROR(s.Run());
     return sqlite3_last_insert_rowid(db_);
@@ -537,8 +543,10 @@ class SqliteVictimRepo final : public VictimRepo {
             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.Bind(1, n.case_id).Bind(2, n.person_id).Bind(3, n.referral_id).Bind(4, ToString(n.kind));
     s.Bind(5, ToString(n.status));
-    if (n.channel) s.Bind(6, ToString(*n.channel));
-    else s.BindNull(6);
+    if (n.channel)
+      s.Bind(6, ToString(*n.channel));
+    else
+      s.BindNull(6);
     s.Bind(7, ToString(n.who)).Bind(8, n.language).Bind(9, n.not_before).Bind(10, n.reason);
     s.BindBlob(11, n.payload_cipher).Bind(12, n.created_at).Bind(13, n.updated_at);
     AEGIS_RETURN_IF_ERROR(s.Run());

@@ -48,12 +48,12 @@ const char* kContacts[] = {"社工 许慧 020-83331234（工作日 9:00-17:30）
                            "学校心理老师 陈老师 020-83337777"};
 
 std::string FakeMobile(std::mt19937_64& gen) {
-  static constexpr const char* kPrefixes[] = {"138", "139", "135", "136", "150", "186", "187", "177"};
+  static constexpr const char* kPrefixes[] = {"138", "139", "135", "136",
+                                              "150", "186", "187", "177"};
   char digits[16];
   std::snprintf(digits, sizeof digits, "%08lld",
                 static_cast<long long>(std::uniform_int_distribution<long long>(0, 99999999)(gen)));
-  return std::string("+86") +
-         kPrefixes[std::uniform_int_distribution<int>(0, 7)(gen)] + digits;
+  return std::string("+86") + kPrefixes[std::uniform_int_distribution<int>(0, 7)(gen)] + digits;
 }
 
 }  // namespace
@@ -83,13 +83,15 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
     iv.female_officer_requested = Chance(minor ? 0.3 : 0.5);
     if (minor) {
       iv.location = Chance(0.85) ? InterviewLocation::kOneStopRoom : InterviewLocation::kHospital;
-      iv.location_note = iv.location == InterviewLocation::kOneStopRoom ? "一站式询问室" : "儿童医院询问室";
+      iv.location_note =
+          iv.location == InterviewLocation::kOneStopRoom ? "一站式询问室" : "儿童医院询问室";
       iv.present = {Chance(0.9) ? Attendee::kGuardian : Attendee::kAppropriateAdult,
                     Attendee::kCounsellor};
       if (Chance(0.3)) iv.present.push_back(Attendee::kSocialWorker);
     } else {
-      iv.location = Chance(0.7) ? InterviewLocation::kPoliceInterviewRoom
-                                : (Chance(0.5) ? InterviewLocation::kHospital : InterviewLocation::kHome);
+      iv.location = Chance(0.7)
+                        ? InterviewLocation::kPoliceInterviewRoom
+                        : (Chance(0.5) ? InterviewLocation::kHospital : InterviewLocation::kHome);
       if (Chance(0.25)) iv.present.push_back(Attendee::kCounsellor);
     }
     if (iv.female_officer_requested) iv.present.push_back(Attendee::kFemaleOfficer);
@@ -99,15 +101,19 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
     AEGIS_ASSIGN_OR_RETURN(iv.id, vr.InsertInterview(iv));
     ++interviews_;
     AEGIS_RETURN_IF_ERROR(event(*interviewed, officer, "interview_recorded",
-                                {{"interview_id", iv.id}, {"pseudonym", "V1"}, {"number", 1},
-                                 {"location", ToString(iv.location)}, {"minor", minor}}));
+                                {{"interview_id", iv.id},
+                                 {"pseudonym", "V1"},
+                                 {"number", 1},
+                                 {"location", ToString(iv.location)},
+                                 {"minor", minor}}));
     if (minor && Chance(0.08) && *interviewed + 10 * kDay < now_) {
       InterviewApproval a;
       a.case_id = c.id;
       a.person_id = victim_id;
       a.requested_by = officer;
       a.requested_at = *interviewed + Range(3, 8) * kDay;
-      a.reason = Chance(0.5) ? "嫌疑人到案后需组织辨认并核实新的细节。" : "首次询问时被害人情绪崩溃中止，需补充询问。";
+      a.reason = Chance(0.5) ? "嫌疑人到案后需组织辨认并核实新的细节。"
+                             : "首次询问时被害人情绪崩溃中止，需补充询问。";
       a.status = ApprovalStatus::kApproved;
       a.decided_by = supervisor;
       a.decided_at = a.requested_at + Range(2, 20) * kHour;
@@ -123,13 +129,19 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
       a.status = ApprovalStatus::kUsed;
       a.used_by_interview = second.id;
       AEGIS_RETURN_IF_ERROR(vr.UpdateInterviewApproval(a));
-      AEGIS_RETURN_IF_ERROR(event(a.requested_at, officer, "further_interview_requested",
-                                  {{"approval_id", a.id}, {"pseudonym", "V1"}, {"reason", a.reason}}));
-      AEGIS_RETURN_IF_ERROR(event(*a.decided_at, supervisor, "further_interview_decided",
-                                  {{"approval_id", a.id}, {"approved", true}, {"pseudonym", "V1"}}));
+      AEGIS_RETURN_IF_ERROR(
+          event(a.requested_at, officer, "further_interview_requested",
+                {{"approval_id", a.id}, {"pseudonym", "V1"}, {"reason", a.reason}}));
+      AEGIS_RETURN_IF_ERROR(
+          event(*a.decided_at, supervisor, "further_interview_decided",
+                {{"approval_id", a.id}, {"approved", true}, {"pseudonym", "V1"}}));
       AEGIS_RETURN_IF_ERROR(event(second.created_at, officer, "interview_recorded",
-                                  {{"interview_id", second.id}, {"pseudonym", "V1"}, {"number", 2},
-                                   {"location", ToString(second.location)}, {"minor", true}, {"approval_id", a.id}}));
+                                  {{"interview_id", second.id},
+                                   {"pseudonym", "V1"},
+                                   {"number", 2},
+                                   {"location", ToString(second.location)},
+                                   {"minor", true},
+                                   {"approval_id", a.id}}));
     }
   }
 
@@ -138,9 +150,12 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
   const UnixSeconds consent_at = *referred - Range(1, 5) * kHour;
   if (Chance(0.65)) {
     ContactPreferences p;
-    p.channels = minor ? std::vector<ContactChannel>{ContactChannel::kThroughGuardian, ContactChannel::kPhone}
-                       : (Chance(0.6) ? std::vector<ContactChannel>{ContactChannel::kSms, ContactChannel::kPhone}
-                                      : std::vector<ContactChannel>{ContactChannel::kPhone});
+    p.channels =
+        minor
+            ? std::vector<ContactChannel>{ContactChannel::kThroughGuardian, ContactChannel::kPhone}
+            : (Chance(0.6)
+                   ? std::vector<ContactChannel>{ContactChannel::kSms, ContactChannel::kPhone}
+                   : std::vector<ContactChannel>{ContactChannel::kPhone});
     p.phone = FakeMobile(gen_);
     if (minor) {
       p.guardian_name = Chance(0.7) ? "母亲" : "父亲";
@@ -149,7 +164,8 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
     p.window_start_minute = Chance(0.5) ? 9 * 60 : 18 * 60;
     p.window_end_minute = p.window_start_minute == 9 * 60 ? 17 * 60 : 21 * 60;
     if (Chance(0.3)) p.days_mask = 0x1f;
-    p.who_may_contact = Chance(0.4) ? WhoMayContact::kFemaleOfficerOnly : WhoMayContact::kCaseTeamOnly;
+    p.who_may_contact =
+        Chance(0.4) ? WhoMayContact::kFemaleOfficerOnly : WhoMayContact::kCaseTeamOnly;
     p.language = Chance(0.06) ? "en" : "zh";
     p.notify_case_progress = Chance(0.8);
     if (Chance(0.3)) p.notes = "请勿在工作时间来电；不要留语音信箱。";
@@ -160,21 +176,27 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
   }
 
   // Which kinds: counselling almost always; others by need and age.
-  std::vector<ReferralKind> kinds = {Chance(0.55) ? ReferralKind::kWomensFederation : ReferralKind::kCounselling};
+  std::vector<ReferralKind> kinds = {Chance(0.55) ? ReferralKind::kWomensFederation
+                                                  : ReferralKind::kCounselling};
   if (Chance(0.4)) kinds.push_back(ReferralKind::kLegalAid);
   if (Chance(minor ? 0.35 : 0.2)) kinds.push_back(ReferralKind::kMedicalCare);
   if (minor && Chance(0.3)) kinds.push_back(ReferralKind::kEducationSupport);
   if (Chance(0.06)) kinds.push_back(ReferralKind::kCivilAffairs);
   auto agency_for = [&](ReferralKind k) -> Id {
     switch (k) {
-      case ReferralKind::kWomensFederation: return partners_.womens_federation;
+      case ReferralKind::kWomensFederation:
+        return partners_.womens_federation;
       // The women's federation also runs counselling and legal aid for women and children.
       case ReferralKind::kCounselling:
         return Chance(0.5) ? partners_.womens_federation : partners_.counselling;
-      case ReferralKind::kLegalAid: return Chance(0.4) ? partners_.womens_federation : partners_.legal_aid;
-      case ReferralKind::kMedicalCare: return minor ? partners_.childrens_hospital : partners_.counselling;
-      case ReferralKind::kEducationSupport: return partners_.education;
-      case ReferralKind::kCivilAffairs: return partners_.civil_affairs;
+      case ReferralKind::kLegalAid:
+        return Chance(0.4) ? partners_.womens_federation : partners_.legal_aid;
+      case ReferralKind::kMedicalCare:
+        return minor ? partners_.childrens_hospital : partners_.counselling;
+      case ReferralKind::kEducationSupport:
+        return partners_.education;
+      case ReferralKind::kCivilAffairs:
+        return partners_.civil_affairs;
     }
     return partners_.womens_federation;
   };
@@ -182,19 +204,22 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
   for (ReferralKind k : kinds) {
     Id unit = agency_for(k);
     if (k == ReferralKind::kMedicalCare && !minor) continue;  // adults: their own doctor
-    if (std::none_of(plan.begin(), plan.end(), [&](auto& x) { return x.first == k && x.second == unit; }))
+    if (std::none_of(plan.begin(), plan.end(),
+                     [&](auto& x) { return x.first == k && x.second == unit; }))
       plan.push_back({k, unit});
   }
   ReferralConsent cs;
   cs.case_id = c.id;
   cs.person_id = victim_id;
-  cs.given_by = minor ? (age >= 14 && Chance(0.6) ? ConsentGiver::kVictimAndGuardian : ConsentGiver::kGuardian)
+  cs.given_by = minor ? (age >= 14 && Chance(0.6) ? ConsentGiver::kVictimAndGuardian
+                                                  : ConsentGiver::kGuardian)
                       : ConsentGiver::kVictim;
   if (minor) cs.giver_relationship = Chance(0.7) ? "母亲" : "父亲";
   cs.given_at = consent_at;
   cs.recorded_by = officer;
   for (const auto& [k, unit] : plan)
-    if (std::find(cs.agency_unit_ids.begin(), cs.agency_unit_ids.end(), unit) == cs.agency_unit_ids.end())
+    if (std::find(cs.agency_unit_ids.begin(), cs.agency_unit_ids.end(), unit) ==
+        cs.agency_unit_ids.end())
       cs.agency_unit_ids.push_back(unit);
   cs.fields = {ContactField::kPhone};
   if (minor) cs.fields.push_back(ContactField::kGuardianContact);
@@ -206,8 +231,11 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
   json fields = json::array();
   for (auto f : cs.fields) fields.push_back(ToString(f));
   AEGIS_RETURN_IF_ERROR(event(consent_at, officer, "consent_recorded",
-                              {{"consent_id", cs.id}, {"pseudonym", "V1"}, {"given_by", ToString(cs.given_by)},
-                               {"agency_unit_ids", cs.agency_unit_ids}, {"fields", fields}}));
+                              {{"consent_id", cs.id},
+                               {"pseudonym", "V1"},
+                               {"given_by", ToString(cs.given_by)},
+                               {"agency_unit_ids", cs.agency_unit_ids},
+                               {"fields", fields}}));
 
   bool sampled = false;
   for (const auto& [kind, unit] : plan) {
@@ -225,16 +253,22 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
     rf.due_at = rf.created_at + DefaultReferralDays(kind) * kDay;
     rf.created_by = officer;
     rf.status = ReferralStatus::kSent;
-    AEGIS_ASSIGN_OR_RETURN(long long n, r.NextSequence("referral-" + FormatDate(rf.created_at).substr(0, 4)));
+    AEGIS_ASSIGN_OR_RETURN(long long n,
+                           r.NextSequence("referral-" + FormatDate(rf.created_at).substr(0, 4)));
     rf.reference = FormatReference("ZJ", rf.created_at, n);
     rf.updated_at = rf.created_at;
     rf.updated_by = officer;
     AEGIS_ASSIGN_OR_RETURN(rf.id, vr.InsertReferral(rf));
     ++referrals_;
-    AEGIS_RETURN_IF_ERROR(vr.InsertReferralUpdate({0, rf.id, rf.created_at, officer, std::nullopt, ReferralStatus::kSent, ""}).status());
+    AEGIS_RETURN_IF_ERROR(vr.InsertReferralUpdate({0, rf.id, rf.created_at, officer, std::nullopt,
+                                                   ReferralStatus::kSent, ""})
+                              .status());
     AEGIS_RETURN_IF_ERROR(event(rf.created_at, officer, "referral_created",
-                                {{"referral_id", rf.id}, {"reference", rf.reference}, {"pseudonym", "V1"},
-                                 {"kind", ToString(kind)}, {"unit_id", unit}}));
+                                {{"referral_id", rf.id},
+                                 {"reference", rf.reference},
+                                 {"pseudonym", "V1"},
+                                 {"kind", ToString(kind)},
+                                 {"unit_id", unit}}));
     // The agency's steps, as far as time allows. A few referrals stall (nobody answers).
     const UnixSeconds age_s = now_ - rf.created_at;
     // Recent referrals sometimes stall: nobody at the agency has answered yet.
@@ -252,34 +286,45 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
       rf.status = to;
       rf.updated_at = t;
       rf.updated_by = worker;
-      AEGIS_RETURN_IF_ERROR(vr.InsertReferralUpdate({0, rf.id, t, worker, from, to, note}).status());
+      AEGIS_RETURN_IF_ERROR(
+          vr.InsertReferralUpdate({0, rf.id, t, worker, from, to, note}).status());
       AEGIS_RETURN_IF_ERROR(event(t, worker, "referral_updated",
-                                  {{"referral_id", rf.id}, {"reference", rf.reference},
-                                   {"from", ToString(from)}, {"to", ToString(to)}}));
-      AEGIS_RETURN_IF_ERROR(QueueNotification(r, vault_, c.id, victim_id, rf.id, NotificationKind::kReferralUpdate,
-                                              {{"referral", rf.reference}, {"status", ToString(to)}}, t));
+                                  {{"referral_id", rf.id},
+                                   {"reference", rf.reference},
+                                   {"from", ToString(from)},
+                                   {"to", ToString(to)}}));
+      AEGIS_RETURN_IF_ERROR(
+          QueueNotification(r, vault_, c.id, victim_id, rf.id, NotificationKind::kReferralUpdate,
+                            {{"referral", rf.reference}, {"status", ToString(to)}}, t));
       return true;
     };
     if (!stalls || age_s < 3 * kDay) {
       if (Chance(0.05)) {
-        rf.status_reason = Chance(0.5) ? "超出本机构服务区域，建议转介属地机构。" : "当前名额已满，建议转介其他机构。";
-        AEGIS_RETURN_IF_ERROR(step(ReferralStatus::kDeclined, Range(4, 48) * kHour, rf.status_reason).status());
+        rf.status_reason = Chance(0.5) ? "超出本机构服务区域，建议转介属地机构。"
+                                       : "当前名额已满，建议转介其他机构。";
+        AEGIS_RETURN_IF_ERROR(
+            step(ReferralStatus::kDeclined, Range(4, 48) * kHour, rf.status_reason).status());
       } else {
         rf.partner_contact = kContacts[Range(0, 5)];
-        AEGIS_ASSIGN_OR_RETURN(bool accepted, step(ReferralStatus::kAccepted, Range(3, 60) * kHour, ""));
+        AEGIS_ASSIGN_OR_RETURN(bool accepted,
+                               step(ReferralStatus::kAccepted, Range(3, 60) * kHour, ""));
         if (accepted) {
-          AEGIS_ASSIGN_OR_RETURN(bool started, step(ReferralStatus::kInProgress, Range(1, 4) * kDay, "已与被害人取得联系，开始服务。"));
+          AEGIS_ASSIGN_OR_RETURN(bool started, step(ReferralStatus::kInProgress, Range(1, 4) * kDay,
+                                                    "已与被害人取得联系，开始服务。"));
           if (started && Chance(0.75)) {
             rf.partner_note = "服务已完成，被害人状态稳定。";
-            AEGIS_RETURN_IF_ERROR(step(ReferralStatus::kClosed, Range(20, 90) * kDay, rf.partner_note).status());
+            AEGIS_RETURN_IF_ERROR(
+                step(ReferralStatus::kClosed, Range(20, 90) * kDay, rf.partner_note).status());
           }
           // Still being helped: most agencies report progress regularly; a few fall silent.
           if (rf.status == ReferralStatus::kInProgress && Chance(0.9)) {
             rf.partner_note = "已完成 " + std::to_string(Range(2, 8)) + " 次服务，继续跟进。";
             const UnixSeconds last = std::max(t, now_ - Range(1, 25) * kDay);
             if (last > t) {
-              AEGIS_RETURN_IF_ERROR(vr.InsertReferralUpdate({0, rf.id, last, worker, ReferralStatus::kInProgress,
-                                                             ReferralStatus::kInProgress, rf.partner_note}).status());
+              AEGIS_RETURN_IF_ERROR(
+                  vr.InsertReferralUpdate({0, rf.id, last, worker, ReferralStatus::kInProgress,
+                                           ReferralStatus::kInProgress, rf.partner_note})
+                      .status());
               rf.updated_at = last;
             }
           }
@@ -290,7 +335,10 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
     }
     if (withdraw && IsOpenReferral(rf.status)) {
       const UnixSeconds at = std::min(now_ - kHour, cs.given_at + Range(10, 20) * kDay);
-      AEGIS_RETURN_IF_ERROR(vr.InsertReferralUpdate({0, rf.id, at, officer, rf.status, ReferralStatus::kWithdrawn, "consent withdrawn"}).status());
+      AEGIS_RETURN_IF_ERROR(
+          vr.InsertReferralUpdate(
+                {0, rf.id, at, officer, rf.status, ReferralStatus::kWithdrawn, "consent withdrawn"})
+              .status());
       rf.status = ReferralStatus::kWithdrawn;
       rf.status_reason = "consent_withdrawn";
       rf.updated_at = at;

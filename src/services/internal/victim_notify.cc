@@ -77,8 +77,8 @@ StatusOr<ContactPreferences> DecryptPreferences(const Vault& vault, std::string_
 }
 
 Status QueueNotification(storage::Repo& r, const Vault& vault, Id case_id, Id person_id,
-                         std::optional<Id> referral_id, NotificationKind kind,
-                         const json& detail, UnixSeconds now) {
+                         std::optional<Id> referral_id, NotificationKind kind, const json& detail,
+                         UnixSeconds now) {
   std::optional<ContactPreferences> prefs;
   AEGIS_ASSIGN_OR_RETURN(auto record, r.Victims().GetContactPreferences(person_id));
   if (record) {
@@ -97,9 +97,8 @@ Status QueueNotification(storage::Repo& r, const Vault& vault, Id case_id, Id pe
   n.not_before = d.not_before;
   n.reason = d.reason;
   n.created_at = n.updated_at = now;
-  const json payload = {{"event", ToString(kind)},
-                        {"detail", detail},
-                        {"text", MessageText(kind, d.language)}};
+  const json payload = {
+      {"event", ToString(kind)}, {"detail", detail}, {"text", MessageText(kind, d.language)}};
   n.payload_cipher = vault.Encrypt(payload.dump(), kNotificationContext);
   return r.Victims().InsertNotification(n).status();
 }
@@ -133,9 +132,9 @@ Status NotifyChecklistChange(storage::Repo& r, const Vault& vault, const Case& c
   AEGIS_ASSIGN_OR_RETURN(auto states, r.ListChecklist(c.id));
   for (const auto& st : states)
     if (st.key == key && st.done_at) return Status::Ok();  // already done: nothing new to tell
-  return NotifyVictims(r, vault, c,
-                       {{"evidence_kit", key == "evidence_kit_collected" ? "collected" : "examined"}},
-                       now);
+  return NotifyVictims(
+      r, vault, c, {{"evidence_kit", key == "evidence_kit_collected" ? "collected" : "examined"}},
+      now);
 }
 
 std::string NormalizeSurvivorCode(std::string_view typed) {
