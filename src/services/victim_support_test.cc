@@ -814,6 +814,70 @@ TEST_F(VictimSupportTest, SurvivorLookupsAreRateLimitedPerAddress) {
   }));
 }
 
+TEST(VictimPolicyTest, CapabilitiesAndSharedContactFields) {
+  Policy policy;
+  auto who = [](Role role, Id unit, UnitType type) {
+    Principal p;
+    p.user.id = 7;
+    p.user.role = role;
+    p.user.unit_id = unit;
+    p.unit.id = unit;
+    p.unit.type = type;
+    p.unit.path = "/1/" + std::to_string(unit) + "/";
+    return p;
+  };
+  const Principal officer = who(Role::kOfficer, 3, UnitType::kStation);
+  const Principal supervisor = who(Role::kSupervisor, 2, UnitType::kCounty);
+  const Principal analyst = who(Role::kAnalyst, 3, UnitType::kStation);
+  const Principal partner = who(Role::kPartner, 9, UnitType::kPartner);
+  const Principal other_partner = who(Role::kPartner, 10, UnitType::kPartner);
+  EXPECT_TRUE(policy.Allows(officer, Capability::kRecordInterview));
+  EXPECT_TRUE(policy.Allows(officer, Capability::kManageVictimSupport));
+  EXPECT_FALSE(policy.Allows(officer, Capability::kApproveFurtherInterview));
+  EXPECT_TRUE(policy.Allows(supervisor, Capability::kApproveFurtherInterview));
+  EXPECT_FALSE(policy.Allows(analyst, Capability::kManageVictimSupport));
+  EXPECT_FALSE(policy.Allows(partner, Capability::kManageVictimSupport));
+  EXPECT_TRUE(policy.Allows(partner, Capability::kWorkReferrals));
+  EXPECT_FALSE(policy.Allows(officer, Capability::kWorkReferrals));
+  EXPECT_TRUE(policy.CaseScopeFor(partner).empty());
+
+  ReferralConsent consent;
+  consent.id = 5;
+  consent.agency_unit_ids = {9};
+  consent.fields = {ContactField::kPhone, ContactField::kGuardianContact};
+  Referral r;
+  r.consent_id = 5;
+  r.partner_unit_id = 9;
+  r.status = ReferralStatus::kAccepted;
+  EXPECT_EQ(policy.SharedContactFields(partner, r, consent), consent.fields);
+  EXPECT_TRUE(policy.SharedContactFields(other_partner, r, consent).empty());
+  EXPECT_TRUE(policy.SharedContactFields(officer, r, consent).empty());  // not through this view
+  Principal disabled = partner;
+  disabled.user.active = false;
+  EXPECT_TRUE(policy.SharedContactFields(disabled, r, consent).empty());
+  // A partner user whose unit is not a partner agency (misconfiguration) sees nothing.
+  Principal odd = partner;
+  odd.unit.type = UnitType::kStation;
+  EXPECT_FALSE(policy.MaySeeReferral(odd, r));
+  for (ReferralStatus ended :
+       {ReferralStatus::kClosed, ReferralStatus::kDeclined, ReferralStatus::kWithdrawn}) {
+    Referral x = r;
+    x.status = ended;
+    EXPECT_TRUE(policy.SharedContactFields(partner, x, consent).empty()) << ToString(ended);
+    EXPECT_TRUE(
+        policy.MaySeeReferral(partner, x));  // the record stays visible, the contact does not
+  }
+  ReferralConsent withdrawn = consent;
+  withdrawn.withdrawn_at = 100;
+  EXPECT_TRUE(policy.SharedContactFields(partner, r, withdrawn).empty());
+  ReferralConsent other_consent = consent;
+  other_consent.id = 6;
+  EXPECT_TRUE(policy.SharedContactFields(partner, r, other_consent).empty());
+  ReferralConsent not_named = consent;
+  not_named.agency_unit_ids = {10};
+  EXPECT_TRUE(policy.SharedContactFields(partner, r, not_named).empty());
+}
+
 TEST(RateLimiterTest, SlidingWindow) {
   RateLimiter limiter(3, 60);
   UnixSeconds retry = -1;
