@@ -57,11 +57,9 @@ std::vector<ReferralUpdateView> History(storage::Repo& r, Names& names, const Re
   auto updates = r.Victims().ListReferralUpdates(rf.id);
   if (!updates.ok()) return out;
   for (auto& u : *updates) {
-    bool by_agency = false;
-    if (u.actor_id) {
-      auto user = r.GetUser(*u.actor_id);
-      by_agency = user.ok() && *user && (*user)->unit_id == rf.partner_unit_id;
-    }
+    // The police send and (by withdrawal of consent) end a referral; every other step is the
+    // agency's, by construction of the flow.
+    const bool by_agency = u.to != ReferralStatus::kSent && u.to != ReferralStatus::kWithdrawn;
     out.push_back({u, names.User(u.actor_id), by_agency});
   }
   return out;

@@ -148,6 +148,7 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
   // ---- Referrals: only with the victim's (or guardian's) consent.
   if (!referred || !Chance(0.8)) return Status::Ok();
   const UnixSeconds consent_at = *referred - Range(1, 5) * kHour;
+  const std::string guardian = Chance(0.7) ? "母亲" : "父亲";
   if (Chance(0.65)) {
     ContactPreferences p;
     p.channels =
@@ -158,7 +159,7 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
                    : std::vector<ContactChannel>{ContactChannel::kPhone});
     p.phone = FakeMobile(gen_);
     if (minor) {
-      p.guardian_name = Chance(0.7) ? "母亲" : "父亲";
+      p.guardian_name = guardian;
       p.guardian_phone = FakeMobile(gen_);
     }
     p.window_start_minute = Chance(0.5) ? 9 * 60 : 18 * 60;
@@ -214,7 +215,7 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
   cs.given_by = minor ? (age >= 14 && Chance(0.6) ? ConsentGiver::kVictimAndGuardian
                                                   : ConsentGiver::kGuardian)
                       : ConsentGiver::kVictim;
-  if (minor) cs.giver_relationship = Chance(0.7) ? "母亲" : "父亲";
+  if (minor) cs.giver_relationship = guardian;
   cs.given_at = consent_at;
   cs.recorded_by = officer;
   for (const auto& [k, unit] : plan)
@@ -312,9 +313,10 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
           AEGIS_ASSIGN_OR_RETURN(bool started, step(ReferralStatus::kInProgress, Range(1, 4) * kDay,
                                                     "已与被害人取得联系，开始服务。"));
           if (started && Chance(0.75)) {
-            rf.partner_note = "服务已完成，被害人状态稳定。";
-            AEGIS_RETURN_IF_ERROR(
-                step(ReferralStatus::kClosed, Range(20, 90) * kDay, rf.partner_note).status());
+            const std::string done = "服务已完成，被害人状态稳定。";
+            AEGIS_ASSIGN_OR_RETURN(bool closed,
+                                   step(ReferralStatus::kClosed, Range(20, 90) * kDay, done));
+            if (closed) rf.partner_note = done;
           }
           // Still being helped: most agencies report progress regularly; a few fall silent.
           if (rf.status == ReferralStatus::kInProgress && Chance(0.9)) {

@@ -578,6 +578,7 @@ export const en: Record<MessageKey, string> = {
   'vs.conductedBy': 'Interviewer',
   'vs.ev.number': 'no. {n}',
   'vs.ev.expires': 'valid until {t}',
+  'vs.byAgency': 'Partner agency',
   'vs.viaApproval': 'Further interview (approved)',
   'vs.iv.started': 'Started at',
   'vs.iv.duration': 'Duration (minutes)',

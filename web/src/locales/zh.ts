@@ -578,6 +578,7 @@ export const zh = {
   'vs.conductedBy': '询问人',
   'vs.ev.number': '第 {n} 次',
   'vs.ev.expires': '有效期至 {t}',
+  'vs.byAgency': '协作机构',
   'vs.viaApproval': '经审批的再次询问',
   'vs.iv.started': '开始时间',
   'vs.iv.duration': '时长（分钟）',

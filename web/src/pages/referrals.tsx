@@ -263,7 +263,7 @@ export function PartnerReferralPage({ id }: { id: number }) {
             <UpdateForm key={`${d.status}-${d.updated_at}`} r={d} onDone={(nr) => r.setData(nr)} />
           </Section>
           <Section title={t('vs.rf.history')} id="referral-history">
-            {d.history && d.history.length ? <ReferralHistory items={d.history} /> : <p class="muted">–</p>}
+            {d.history && d.history.length ? <ReferralHistory items={d.history} viewer="agency" /> : <p class="muted">–</p>}
             <p class="small muted">
               {t('common.updated', { t: fmtDateTime(d.updated_at) })}
               {d.status === 'declined' && d.status_reason ? ` · ${t('ref.reason')}${colon()}${d.status_reason}` : ''}

@@ -679,7 +679,9 @@ function ReferDialog({ c, v, onDone, onClose }: { c: Case; v: VictimEntry; onDon
   );
 }
 
-export function ReferralHistory({ items }: { items: { at: string; from: string | null; to: string; note: string; by: string; actor_name: string }[] }) {
+/** A referral's steps. `viewer` words the unnamed side ("your agency" for the agency itself). */
+export function ReferralHistory({ items, viewer }: { items: { at: string; from: string | null; to: string; note: string; by: string; actor_name: string }[]; viewer: 'police' | 'agency' }) {
+  const side = (by: string) => (by === 'agency' ? (viewer === 'agency' ? t('ref.byAgency') : t('vs.byAgency')) : t('ref.byPolice'));
   return (
     <ol class="vs-history">
       {items.map((h, i) => (
@@ -688,7 +690,7 @@ export function ReferralHistory({ items }: { items: { at: string; from: string |
           <strong>{vl('vsRef', h.to)}</strong>
           <span class="small muted">
             {' '}
-            · {h.actor_name || (h.by === 'agency' ? t('ref.byAgency') : t('ref.byPolice'))}
+            · {h.actor_name || side(h.by)}
           </span>
           {h.note && h.note !== 'consent withdrawn' && <div class="small prewrap">{h.note}</div>}
         </li>
@@ -727,7 +729,7 @@ function ReferralRow({ r }: { r: CaseReferral }) {
       <button type="button" class="link-btn small" aria-expanded={open} onClick={() => setOpen(!open)}>
         {t('vs.rf.history')} ({r.history.length})
       </button>
-      {open && <ReferralHistory items={r.history} />}
+      {open && <ReferralHistory items={r.history} viewer="police" />}
     </li>
   );
 }
