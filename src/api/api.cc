@@ -7,6 +7,7 @@
 #include "api/audit_routes.h"
 #include "api/json_io.h"
 #include "api/routing.h"
+#include "api/victim_routes.h"
 
 namespace aegis::api {
 
@@ -418,6 +419,13 @@ std::vector<Route> BuildRoutes(const std::string& version) {
   add("GET", "audit", true, [](Services& s, Context& ctx) {
     return HandleAuditSearch(s, ctx.principal, ctx.query);
   });
+
+  // ---- victim support (victim_routes.cc)
+  for (auto& v : VictimSupportRoutes()) {
+    add(v.method, v.path, v.needs_auth, [h = std::move(v.handler)](Services& s, Context& ctx) {
+      return h(s, RouteContext{ctx.req, ctx.query, ctx.ids, ctx.principal});
+    });
+  }
   return r;
 }
 

@@ -689,6 +689,22 @@ const std::vector<std::pair<std::string, std::string>> kRoutes = {
     {"GET", "/board"},
     {"GET", "/dashboard"},
     {"GET", "/audit"},
+    // victim support
+    {"GET", "/cases/{id}/victim-support"},
+    {"POST", "/cases/{id}/interviews"},
+    {"POST", "/cases/{id}/interview-approvals"},
+    {"POST", "/cases/{id}/interview-approvals/{approval_id}/decision"},
+    {"GET", "/cases/{id}/persons/{person_id}/contact-preferences"},
+    {"PUT", "/cases/{id}/persons/{person_id}/contact-preferences"},
+    {"POST", "/cases/{id}/consents"},
+    {"POST", "/cases/{id}/consents/{consent_id}/withdraw"},
+    {"POST", "/cases/{id}/referrals"},
+    {"POST", "/cases/{id}/persons/{person_id}/survivor-code"},
+    {"POST", "/cases/{id}/persons/{person_id}/survivor-code/revoke"},
+    {"GET", "/referrals"},
+    {"GET", "/referrals/{id}"},
+    {"POST", "/referrals/{id}/status"},
+    {"POST", "/survivor/status"},
 };
 
 std::string NormalizePattern(const std::string& path) {
@@ -1115,6 +1131,236 @@ TEST_F(ApiTest, WhoViewedThisVictimsRecordThroughTheApi) {
   // The audit answer never carries the identity it is about.
   EXPECT_EQ(r.body.find("张小红"), std::string::npos);
   EXPECT_EQ(r.body.find(kChildId), std::string::npos);
+}
+
+// ---------------------------------------------------------------- victim support (issue 3)
+
+class VictimApiTest : public ApiTest {
+ protected:
+  VictimApiTest() {
+    w.AddUser("wf1", "妇联 社工", Role::kPartner, w.partner);
+    legal_aid = w.AddUnit("P-LA", "法律援助中心", UnitType::kPartner, w.province);
+    w.AddUser("la1", "法援 律师", Role::kPartner, legal_aid);
+  }
+  // A child-victim case through the API; returns (case path, victim person id).
+  std::pair<std::string, Id> ChildCase(const std::string& token) {
+    const Response clue = Post("/clues", ChildClueBody(), token);
+    EXPECT_EQ(clue.status, 201) << clue.body;
+    const Response filed = Post("/clues/" + std::to_string(J(clue)["id"].get<Id>()) + "/decision",
+                                {{"decision", "file"}}, Login("sup1"));
+    EXPECT_EQ(filed.status, 200) << filed.body;
+    const std::string c = "/cases/" + std::to_string(J(filed)["case"]["id"].get<Id>());
+    const Json vs = J(Call("GET", c + "/victim-support", "", token));
+    return {c, vs["victims"][0]["person_id"].get<Id>()};
+  }
+  Response Survivor(const std::string& reference, const std::string& code,
+                    const std::string& remote = "198.51.100.1") {
+    Request r;
+    r.method = "POST";
+    r.target = "/api/v1/survivor/status";
+    r.body = Json{{"reference", reference}, {"code", code}}.dump();
+    r.content_type = "application/json";
+    r.remote = remote;
+    return api.Handle(r);
+  }
+  Id legal_aid = 0;
+};
+
+TEST_F(VictimApiTest, InterviewsConsentReferralAndThePartnersNarrowView) {
+  const std::string off = Login("off1");
+  const auto [c, victim] = ChildCase(off);
+  const std::string interview = Json{
+      {"person_id", victim},
+      {"started_at", "2026-03-02T08:00:00Z"},
+      {"duration_minutes", 45},
+      {"location", "one_stop_room"},
+      {"present", {"guardian", "counsellor"}},
+      {"recorded", true}}.dump();
+  ExpectProblem(Call("POST", c + "/interviews", R"({"person_id":1})", off), 400, "invalid_argument",
+                "started_at");
+  ExpectProblem(Post(c + "/interviews",
+                     {{"person_id", victim},
+                      {"started_at", "2026-03-02T08:00:00Z"},
+                      {"duration_minutes", 45},
+                      {"location", "basement"}},
+                     off),
+                400, "invalid_argument", "location");
+  const Response first = Call("POST", c + "/interviews", interview, off);
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(J(first)["victims"][0]["interview_count"], 1);
+  EXPECT_EQ(J(first)["victims"][0]["minor"], true);
+  ExpectProblem(Call("POST", c + "/interviews", interview, off), 409, "conflict", "approval");
+  const Response asked =
+      Post(c + "/interview-approvals", {{"person_id", victim}, {"reason", "补充询问"}}, off);
+  ASSERT_EQ(asked.status, 201) << asked.body;
+  const Id approval = J(asked)["victims"][0]["approvals"][0]["id"];
+  const std::string decide = c + "/interview-approvals/" + std::to_string(approval) + "/decision";
+  ExpectProblem(Post(decide, {{"approve", true}}, off), 403, "permission_denied");
+  ASSERT_EQ(Post(decide, {{"approve", true}}, Login("sup1")).status, 200);
+  EXPECT_EQ(J(Call("POST", c + "/interviews", interview, off))["victims"][0]["interview_count"], 2);
+
+  // Contact preferences: stored, read back like an identity (no-store), validated.
+  const std::string prefs_path = c + "/persons/" + std::to_string(victim) + "/contact-preferences";
+  ExpectProblem(Call("PUT", prefs_path, R"({"channels":["sms"]})", off), 400, "invalid_argument",
+                "phone");
+  ExpectProblem(Call("PUT", prefs_path,
+                     R"({"channels":["sms"],"phone":"13900001111","window_start":"25:00"})", off),
+                400, "invalid_argument", "window_start");
+  const Response put = Call("PUT", prefs_path,
+                            Json{{"channels", {"sms", "phone"}},
+                                 {"phone", "13900001111"},
+                                 {"window_start", "09:00"},
+                                 {"window_end", "18:00"},
+                                 {"days", {"mon", "tue", "wed", "thu", "fri"}},
+                                 {"guardian_name", "张母"},
+                                 {"guardian_phone", "13700002222"}}
+                                .dump(),
+                            off);
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.body.find("13900001111"), std::string::npos);  // the support view never shows it
+  const Response prefs = Call("GET", prefs_path, "", off);
+  ASSERT_EQ(prefs.status, 200) << prefs.body;
+  EXPECT_EQ(Header(prefs, "Cache-Control"), "no-store");
+  EXPECT_EQ(J(prefs)["phone"], "+8613900001111");
+  EXPECT_EQ(J(prefs)["days"], Json({"mon", "tue", "wed", "thu", "fri"}));
+  ExpectProblem(Call("GET", prefs_path, "", Login("ana1")), 403, "permission_denied");
+  ExpectProblem(Call("GET", prefs_path, "", Login("off2")), 404, "not_found");
+
+  // Consent for the women's federation with the phone only, then the referral.
+  ExpectProblem(
+      Post(c + "/consents",
+           {{"person_id", victim}, {"given_by", "victim"}, {"agency_unit_ids", {w.partner}}}, off),
+      400, "invalid_argument", "given_by");
+  const Response consent = Post(c + "/consents",
+                                {{"person_id", victim},
+                                 {"given_by", "guardian"},
+                                 {"giver_relationship", "母亲"},
+                                 {"agency_unit_ids", {w.partner}},
+                                 {"fields", {"phone"}}},
+                                off);
+  ASSERT_EQ(consent.status, 201) << consent.body;
+  const Id consent_id = J(consent)["victims"][0]["consents"][0]["id"];
+  ExpectProblem(Post(c + "/referrals",
+                     {{"person_id", victim},
+                      {"consent_id", consent_id},
+                      {"partner_unit_id", legal_aid},
+                      {"kind", "legal_aid"},
+                      {"need", "法律援助"}},
+                     off),
+                400, "invalid_argument", "partner_unit_id");
+  const Response referred = Post(c + "/referrals",
+                                 {{"person_id", victim},
+                                  {"consent_id", consent_id},
+                                  {"partner_unit_id", w.partner},
+                                  {"kind", "counselling"},
+                                  {"need", "心理疏导，每周一次"}},
+                                 off);
+  ASSERT_EQ(referred.status, 201) << referred.body;
+  const Id referral = J(referred)["victims"][0]["referrals"][0]["id"];
+  EXPECT_EQ(J(referred)["victims"][0]["referrals"][0]["status"], "sent");
+
+  // The agency: its list and the referral, nothing of the case.
+  const std::string wf = Login("wf1");
+  const Json list = J(Call("GET", "/referrals?status=open", "", wf));
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["pseudonym"], "V1");
+  EXPECT_TRUE(list["items"][0]["contact"].is_null());
+  const std::string rpath = "/referrals/" + std::to_string(referral);
+  const Response detail = Call("GET", rpath, "", wf);
+  ASSERT_EQ(detail.status, 200) << detail.body;
+  const Json dj = J(detail);
+  EXPECT_EQ(dj["contact"]["phone"], "+8613900001111");
+  EXPECT_FALSE(dj["contact"].contains("name"));
+  EXPECT_FALSE(dj["contact"].contains("address"));
+  for (const char* absent : {"case_id", "person_id", "consent_id", "case_reference"})
+    EXPECT_FALSE(dj.contains(absent)) << absent;
+  for (const char* secret : {"张小红", "人民路", "猥亵", "男，约四十岁", "13812345678"})
+    EXPECT_EQ(detail.body.find(secret), std::string::npos) << secret;
+  EXPECT_EQ(Header(detail, "Cache-Control"), "no-store");
+  // Another agency and the police get nothing of the agency's view.
+  const std::string la = Login("la1");
+  ExpectProblem(Call("GET", rpath, "", la), 404, "not_found");
+  EXPECT_EQ(J(Call("GET", "/referrals", "", la))["items"].size(), 0u);
+  ExpectProblem(Call("GET", "/referrals", "", off), 403, "permission_denied");
+  ExpectProblem(Call("GET", c, "", wf), 404, "not_found");
+  ExpectProblem(Call("GET", c + "/victim-support", "", wf), 404, "not_found");
+  EXPECT_EQ(J(Call("GET", "/cases", "", wf))["total"], 0);
+
+  // Status flow.
+  ExpectProblem(Post(rpath + "/status", {{"status", "accepted"}}, wf), 400, "invalid_argument",
+                "partner_contact");
+  ExpectProblem(Post(rpath + "/status", {{"status", "closed"}}, wf), 409, "conflict", "status");
+  ExpectProblem(Post(rpath + "/status", {{"status", "accepted"}, {"partner_contact", "x"}}, la),
+                404, "not_found");
+  const Response accepted =
+      Post(rpath + "/status",
+           {{"status", "accepted"}, {"partner_contact", "社工 许慧 020-12345678"}}, wf);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(J(accepted)["status"], "accepted");
+  EXPECT_EQ(J(accepted)["history"].size(), 2u);
+  EXPECT_EQ(J(accepted)["history"][0]["actor_name"], "");  // the referring officer is not named
+  EXPECT_EQ(J(accepted)["history"][1]["actor_name"], "妇联 社工");
+
+  // Withdrawal: the agency sees the referral as withdrawn, without contact details.
+  const Response withdrawn =
+      Call("POST", c + "/consents/" + std::to_string(consent_id) + "/withdraw", "", off);
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
+  const Json after = J(Call("GET", rpath, "", wf));
+  EXPECT_EQ(after["status"], "withdrawn");
+  EXPECT_TRUE(after["contact"].is_null());
+  EXPECT_EQ(after["consent_withdrawn"], true);
+  ExpectProblem(Post(rpath + "/status", {{"status", "in_progress"}}, wf), 409, "conflict");
+}
+
+TEST_F(VictimApiTest, SurvivorStatusPageAnswersFailuresAlikeAndIsRateLimited) {
+  const std::string off = Login("off1");
+  const auto [c, victim] = ChildCase(off);
+  const std::string reference = J(Call("GET", c, "", off))["reference"];
+  const Response issued =
+      Call("POST", c + "/persons/" + std::to_string(victim) + "/survivor-code", "", off);
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  EXPECT_EQ(Header(issued, "Cache-Control"), "no-store");
+  const std::string code = J(issued)["code"];
+  ExpectProblem(
+      Call("POST", c + "/persons/" + std::to_string(victim) + "/survivor-code", "", Login("ana1")),
+      403, "permission_denied");
+
+  // No sign-in needed; the page says nothing of the investigation.
+  const Response ok = Survivor(reference, code, "198.51.100.7");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const Json status = J(ok);
+  EXPECT_EQ(status["stage"], "registered");
+  EXPECT_EQ(status["evidence_kit"]["collected"], false);
+  EXPECT_EQ(status["code"]["uses_left"], 9);
+  for (const char* secret : {"张小红", "人民路", "猥亵", "男，约四十岁", "title", "summary", "V1"})
+    EXPECT_EQ(ok.body.find(secret), std::string::npos) << secret;
+
+  // Wrong code and wrong reference: the same status and the same body.
+  const std::string wrong = code.substr(0, 11) + (code.back() == 'A' ? "B" : "A");
+  const Response bad_code = Survivor(reference, wrong, "198.51.100.8");
+  const Response bad_ref = Survivor("AJ-2026-999999", code, "198.51.100.9");
+  ExpectProblem(bad_code, 404, "not_found");
+  EXPECT_EQ(bad_code.body, bad_ref.body);
+  EXPECT_EQ(bad_code.status, bad_ref.status);
+  ExpectProblem(Survivor("", code, "198.51.100.10"), 400, "invalid_argument", "reference");
+  ExpectProblem(Call("POST", "/survivor/status", R"({"reference":"x"})"), 400, "invalid_argument",
+                "code");
+
+  // Rate limit per address: 429 with Retry-After; another address still answers.
+  for (int i = 0; i < 10; ++i) (void)Survivor(reference, wrong, "203.0.113.5");
+  const Response limited = Survivor(reference, code, "203.0.113.5");
+  ExpectProblem(limited, 429, "resource_exhausted");
+  EXPECT_FALSE(Header(limited, "Retry-After").empty());
+  EXPECT_EQ(Survivor(reference, code, "203.0.113.6").status, 200);
+
+  // The officer sees the code's state (never the code), and the work list has the new field.
+  const Response support = Call("GET", c + "/victim-support", "", off);
+  EXPECT_EQ(J(support)["victims"][0]["survivor_code"]["uses_left"], 8);
+  EXPECT_EQ(support.body.find(code), std::string::npos);
+  const Json wl = J(Call("GET", "/worklist", "", off));
+  ASSERT_TRUE(wl.contains("referral_alerts"));
+  EXPECT_TRUE(wl["referral_alerts"].is_array());
+  EXPECT_TRUE(wl.contains("counts"));  // existing members unchanged
 }
 
 }  // namespace

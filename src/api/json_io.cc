@@ -587,6 +587,7 @@ Json ToJson(const WorklistView& w) {
   return {{"clues", clues},
           {"cases", cases},
           {"actions", actions},
+          {"referral_alerts", ReferralAlertsJson(w.referral_alerts)},
           {"counts", {{"overdue", w.overdue}, {"due_soon", w.due_soon},
                       {"open_cases", static_cast<long long>(w.cases.size())},
                       {"open_actions", open_actions}}}};

@@ -41,5 +41,7 @@ Json ToJson(const domain::Campaign& c);
 Json ToJson(const storage::CountFigures& f);
 Json FactsToJson(const domain::OffenceFacts& f);
 Json MetaJson(const services::Services& s);
+// Stalled referrals for the work list (victim_json.cc).
+Json ReferralAlertsJson(const std::vector<services::ReferralAlertView>& alerts);
 
 }  // namespace aegis::api

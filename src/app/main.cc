@@ -258,6 +258,10 @@ int main(int argc, char** argv) {
               << " users, " << summary->clues << " clues, " << summary->cases << " cases, "
               << summary->persons << " persons, " << summary->actions << " actions ("
               << static_cast<long long>(summary->clues / std::max(secs, 1e-3)) << " clues/s)\n";
+    if (!summary->survivor_code.empty()) {
+      std::cout << "survivor status page (#/status): reference " << summary->survivor_reference
+                << ", code " << summary->survivor_code << "\n";
+    }
     std::cout << "accounts (password \"" << demo_opt.password << "\"):";
     for (const auto& [name, role] : summary->accounts) {
       if (name.rfind("off.", 0) == 0 || name.rfind("sup.", 0) == 0) continue;

@@ -188,6 +188,9 @@ const std::vector<ChecklistItem>& StandardChecklist() {
         // Filed-stage item: referral to support services should not wait for the investigation.
         item("victim_support_referral", "被害人救助转介", "Victim support referral", S::kFiled,
              false),
+        // The kit's laboratory examination: the survivor status page reports it (issue 3).
+        item("evidence_kit_examined", "生物物证检验鉴定（已出具检验结果）",
+             "Forensic evidence kit examined (results received)", S::kUnderInvestigation, false),
     };
   }();
   return items;

@@ -292,6 +292,7 @@ TEST(ChecklistTest, StandardItems) {
       {"suspect_interview", S::kSuspectIdentified, true},
       {"suspect_identification", S::kSuspectIdentified, true},
       {"victim_support_referral", S::kFiled, false},
+      {"evidence_kit_examined", S::kUnderInvestigation, false},
   };
   const auto& items = StandardChecklist();
   ASSERT_EQ(items.size(), expected.size());

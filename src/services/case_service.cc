@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "services/internal/service_util.h"
+#include "services/internal/victim_notify.h"
 #include "services/services.h"
 
 namespace aegis::services {
@@ -238,6 +239,7 @@ StatusOr<CaseDetailView> Services::Transition(const Principal& p, Id id, const T
     }
     c.updated_at = now;
     AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+    AEGIS_RETURN_IF_ERROR(internal::NotifyStageChange(r, vault_, c, from, in.to, now));
     detail = {{"from", ToString(from)}, {"to", ToString(in.to)}};
     if (!in.reason.empty()) detail["reason"] = in.reason;
     if (c.stage_deadline) {
@@ -255,6 +257,8 @@ StatusOr<CaseDetailView> Services::SetChecklist(const Principal& p, Id id, const
     return Status::NotFound("no checklist item " + key.substr(0, 64));
   return MutateCase(*this, p, id, Capability::kEditCase, "case.checklist",
                     [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+    // Before the change: the outbox tells the victims only when the kit item becomes done.
+    AEGIS_RETURN_IF_ERROR(internal::NotifyChecklistChange(r, vault_, c, key, done, now));
     AEGIS_RETURN_IF_ERROR(r.SetChecklist(id, key, done ? std::optional<UnixSeconds>(now)
                                                        : std::nullopt,
                                          done ? std::optional<Id>(p.user.id) : std::nullopt));

@@ -120,6 +120,17 @@ storage::BlindIndex Vault::Index(const domain::Identity& identity) const {
           keyed("phone", identity.phone)};
 }
 
+std::string Vault::KeyedHash(std::string_view context, std::string_view data) const {
+  std::string input = std::string(context);
+  input += '\0';
+  input += data;
+  std::string out(32, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+                     index_key_.data(), index_key_.size());
+  return out;
+}
+
 StatusOr<std::string> HashPassword(std::string_view password) {
   AEGIS_RETURN_IF_ERROR(InitCrypto());
   char out[crypto_pwhash_STRBYTES];

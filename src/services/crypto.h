@@ -34,6 +34,9 @@ class Vault {
 
   // Keyed hashes of normalised name, ID number and phone, for duplicate search without decrypting.
   storage::BlindIndex Index(const domain::Identity& identity) const;
+  // Keyed BLAKE2b-256 of `data` under the blind-index key, separated by `context`: a secret (such
+  // as a survivor status code) stored this way cannot be guessed offline without the key file.
+  std::string KeyedHash(std::string_view context, std::string_view data) const;
 
  private:
   std::array<unsigned char, 32> key_{};       // encryption key, derived from the master key

@@ -10,6 +10,7 @@
 #include "domain/case_lifecycle.h"
 #include "domain/identity_check.h"
 #include "domain/major_case_rules.h"
+#include "services/internal/demo_victim_support.h"
 #include "services/internal/service_util.h"
 #include "services/totp.h"
 
@@ -284,6 +285,14 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
       bureau_of[d.key] = bureau;
       station_of[d.key] = station;
     }
+    // Partner agencies for victim referrals (after the districts, so that earlier ids stay).
+    for (const auto& [code, name, name_en] : std::vector<std::array<std::string, 3>>{
+             {"DEMO-LA", "示范省法律援助中心", "Demo Province Legal Aid Centre"},
+             {"DEMO-PC", "示范省心理援助中心", "Demo Province Psychological Support Centre"},
+             {"DEMO-CA", "示范省救助管理站", "Demo Province Relief and Shelter Station"},
+             {"DEMO-ED", "示范省教育厅学生资助中心", "Demo Province Student Support Centre"}}) {
+      AEGIS_RETURN_IF_ERROR(add_unit(code, name, name_en, UnitType::kPartner, province).status());
+    }
     for (size_t i = 0; i < users.size(); ++i) {
       const UserDef& u = users[i];
       User user{0, u.username, u.display, u.role, unit_ids.at(u.unit_code), true, now - 800 * kSecondsPerDay};
@@ -304,6 +313,17 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
                now - 730 * kSecondsPerDay, std::nullopt, province};
     return r.InsertCampaign(c).status();
   }));
+
+  // Victim support (interviews, consents, referrals) has its own random stream.
+  internal::DemoPartners partners{unit_ids.at("DEMO-WF"), unit_ids.at("DEMO-CH"),
+                                  unit_ids.at("DEMO-LA"), unit_ids.at("DEMO-PC"),
+                                  unit_ids.at("DEMO-CA"), unit_ids.at("DEMO-ED")};
+  AEGIS_RETURN_IF_ERROR(store.Read([&](storage::Repo& r) -> Status {
+    AEGIS_ASSIGN_OR_RETURN(auto partner, r.FindUserByUsername("partner"));
+    if (partner) partners.womens_federation_user = partner->user.id;
+    return Status::Ok();
+  }));
+  internal::DemoVictimSupport support(vault, opt.seed ^ 0x5eedu, partners, now);
 
   // ---- Clues and cases, in transactions of a few thousand.
   const DeadlineRules& rules = DefaultDeadlineRules();
@@ -520,7 +540,7 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         v.person = {0, cs.id, PersonRole::kVictim, "V1", rec.victim_sex, age, DutyOfCare::kNone, "", std::nullopt, true};
         v.identity_cipher = rec.victim_identity_cipher;
         v.index = rec.victim_index;
-        AEGIS_RETURN_IF_ERROR(r.InsertPerson(v).status());
+        AEGIS_ASSIGN_OR_RETURN(const Id victim_id, r.InsertPerson(v));
         ++summary.persons;
         const bool has_suspect = std::any_of(path.begin(), path.end(), [](const Stage& p) {
           return p.stage == CaseStage::kSuspectIdentified;
@@ -562,6 +582,7 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
           AEGIS_RETURN_IF_ERROR(check("suspect_identification", base));
           if (transferred || rng.Chance(0.8)) AEGIS_RETURN_IF_ERROR(check("suspect_interview", base + 2 * kSecondsPerDay));
         }
+        AEGIS_RETURN_IF_ERROR(support.AddForCase(r, cs, victim_id, age, assignee, supervisor));
         // Timeline.
         AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, cs.id, recv, recorder, "clue_received",
                                              json{{"clue_reference", c.reference}, {"source", ToString(c.source)}}.dump()}).status());
@@ -698,6 +719,10 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
                      [](const auto& a, const auto& b) { return a.at < b.at; });
     return r.AppendAudit(history);
   }));
+  summary.interviews = support.interviews();
+  summary.referrals = support.referrals();
+  summary.survivor_reference = support.sample_reference();
+  summary.survivor_code = support.sample_code();
   // One record for the whole generation, so the audit trail says where the data came from.
   AEGIS_RETURN_IF_ERROR(store.Write([&](storage::Repo& r) {
     Principal system;

@@ -45,6 +45,9 @@ struct DemoSummary {
   int units = 0, users = 0;
   long long clues = 0, cases = 0, persons = 0, actions = 0;
   std::vector<std::pair<std::string, std::string>> accounts;  // (username, role) to print
+  long long interviews = 0, referrals = 0;
+  // A survivor status code issued for one demo victim, to try the survivor page with.
+  std::string survivor_reference, survivor_code;
 };
 
 // Fills an empty store. Fails with Conflict if the store already has units.

@@ -24,6 +24,13 @@ bool Policy::Allows(const Principal& p, Capability c) const {
       return r == Role::kAdministrator;
     case Capability::kQueryAudit:
       return r == Role::kSupervisor || r == Role::kPrivacyOfficer;
+    case Capability::kRecordInterview:
+    case Capability::kManageVictimSupport:
+      return r == Role::kOfficer || r == Role::kSupervisor;
+    case Capability::kApproveFurtherInterview:
+      return r == Role::kSupervisor;
+    case Capability::kWorkReferrals:
+      return r == Role::kPartner;
   }
   return false;
 }
@@ -98,6 +105,24 @@ std::vector<std::string> Policy::AuditUnitPrefixes(const Principal& p) const {
 
 bool Policy::MaySeeAuditDetail(const Principal& p) const {
   return p.user.active && p.user.role == Role::kSupervisor;
+}
+
+bool Policy::MaySeeReferral(const Principal& p, const domain::Referral& r) const {
+  return Allows(p, Capability::kWorkReferrals) && p.unit.type == domain::UnitType::kPartner &&
+         p.unit.id == r.partner_unit_id;
+}
+
+std::vector<domain::ContactField> Policy::SharedContactFields(
+    const Principal& p, const domain::Referral& r, const domain::ReferralConsent& consent) const {
+  if (!MaySeeReferral(p, r)) return {};
+  if (!consent.active() || consent.id != r.consent_id) return {};
+  if (!domain::IsOpenReferral(r.status)) return {};
+  // The consent must still name this agency (it always does for referrals made under it; the
+  // check keeps the rule in one place).
+  bool named = false;
+  for (domain::Id unit : consent.agency_unit_ids) named |= unit == r.partner_unit_id;
+  if (!named) return {};
+  return consent.fields;
 }
 
 }  // namespace aegis::services

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "domain/model.h"
+#include "domain/victim_support.h"
 #include "storage/store.h"
 
 namespace aegis::services {
@@ -33,6 +34,11 @@ enum class Capability {
   kViewDashboard,     // campaign figures (only cases in scope are counted)
   kManageUsers,
   kQueryAudit,  // search the audit trail of the own unit subtree
+  // Victim support (issue 3).
+  kRecordInterview,          // record victim interviews, ask for a further interview of a minor
+  kApproveFurtherInterview,  // approve or refuse a further interview of a minor
+  kManageVictimSupport,      // contact preferences, consents, referrals, survivor status codes
+  kWorkReferrals,            // a partner agency's own referrals (and nothing else)
 };
 
 class Policy {
@@ -61,6 +67,15 @@ class Policy {
   // Whether `p` may read the free-text detail of audit records, which can quote case content
   // (reasons, sources). Privacy officers oversee access, not cases: they see who, what and when only.
   bool MaySeeAuditDetail(const Principal& p) const;
+  // Whether `p` may see referral `r` at all: only users of the partner agency it was sent to.
+  // Police users see referrals through the case they belong to (CaseScopeFor).
+  bool MaySeeReferral(const Principal& p, const domain::Referral& r) const;
+
+  // The victim's contact details `p` may see on referral `r` under `consent`: the fields the
+  // consent names, only while the consent stands and the referral is open, only for the agency.
+  // Empty otherwise (withdrawn consent, closed or declined referral, anyone else).
+  std::vector<domain::ContactField> SharedContactFields(
+      const Principal& p, const domain::Referral& r, const domain::ReferralConsent& consent) const;
 };
 
 }  // namespace aegis::services

@@ -19,6 +19,8 @@
 #include "services/audit_chain.h"
 #include "services/crypto.h"
 #include "services/policy.h"
+#include "services/window_rate_limiter.h"
+#include "services/victim_support.h"
 #include "storage/store.h"
 
 namespace aegis::services {
@@ -198,6 +200,7 @@ struct WorklistView {
   std::vector<CaseSummaryView> cases;
   std::vector<ActionView> actions;
   long long overdue = 0, due_soon = 0;
+  std::vector<ReferralAlertView> referral_alerts;  // stalled referrals I made or my cases have
 };
 
 struct WorkloadView {
@@ -412,6 +415,45 @@ class Services {
   // Audit records by users of, or about records owned by, the caller's unit subtree; newest first.
   // object_type "person" with an object_id also returns the accesses to that person's case.
   StatusOr<ListView<AuditView>> SearchAudit(const Principal& p, const AuditSearchInput& in);
+  // ---- Victim support (victim_support_service.cc, survivor_status.cc)
+  // Interviews, consents, referrals, codes and notifications of every victim of a case.
+  StatusOr<VictimSupportView> GetVictimSupport(const Principal& p, Id case_id);
+  // Records an interview; a further interview of a minor consumes a supervisor's approval (Conflict
+  // without one). The first interview ticks the checklist item victim_interview.
+  StatusOr<VictimSupportView> RecordInterview(const Principal& p, Id case_id,
+                                              const InterviewInput& in);
+  StatusOr<VictimSupportView> RequestFurtherInterview(const Principal& p, Id case_id, Id person_id,
+                                                      const std::string& reason);
+  // A supervisor other than the requester approves or refuses (a refusal needs a note).
+  StatusOr<VictimSupportView> DecideFurtherInterview(const Principal& p, Id case_id, Id approval_id,
+                                                     bool approve, const std::string& note);
+  // Decrypts a victim's contact preferences (audited; allowed like an identity reveal).
+  StatusOr<domain::ContactPreferences> GetContactPreferences(const Principal& p, Id case_id,
+                                                             Id person_id);
+  StatusOr<VictimSupportView> SetContactPreferences(const Principal& p, Id case_id, Id person_id,
+                                                    const domain::ContactPreferences& prefs);
+  StatusOr<VictimSupportView> RecordConsent(const Principal& p, Id case_id, const ConsentInput& in);
+  // Withdraws a consent: its open referrals become withdrawn and nothing more is shared.
+  StatusOr<VictimSupportView> WithdrawConsent(const Principal& p, Id case_id, Id consent_id,
+                                              const std::string& note);
+  StatusOr<VictimSupportView> CreateReferral(const Principal& p, Id case_id,
+                                             const ReferralInput& in);
+  // A new survivor status code for a victim (shown once; replaces any earlier code).
+  StatusOr<SurvivorCodeIssued> IssueSurvivorCode(const Principal& p, Id case_id, Id person_id);
+  StatusOr<VictimSupportView> RevokeSurvivorCode(const Principal& p, Id case_id, Id person_id);
+  // A partner agency's own referrals; anything else answers as unknown.
+  StatusOr<ListView<PartnerReferralView>> ListPartnerReferrals(const Principal& p,
+                                                               const PartnerReferralListInput& in);
+  // One referral with the contact details the victim agreed to share (decrypted for this read).
+  StatusOr<PartnerReferralView> GetPartnerReferral(const Principal& p, Id referral_id);
+  StatusOr<PartnerReferralView> UpdateReferralStatus(const Principal& p, Id referral_id,
+                                                     const ReferralStatusInput& in);
+  // Stalled referrals for `p`'s work list (made by `p` or on cases where `p` is on the team).
+  StatusOr<std::vector<ReferralAlertView>> StalledReferrals(const Principal& p);
+  // The survivor status page (no sign-in). Every failure to match answers NotFound with the same
+  // message; ResourceExhausted (with `*retry_after` seconds) over the per-address limit.
+  StatusOr<SurvivorStatusView> SurvivorStatus(const std::string& reference, const std::string& code,
+                                              const std::string& remote, UnixSeconds* retry_after);
 
  private:
   // Recently validated sessions, so that a burst of requests does not re-read the session, user and
@@ -437,6 +479,7 @@ class Services {
   std::function<UnixSeconds()> clock_;
   std::unique_ptr<Auditor> auditor_;
   std::unique_ptr<RateLimiter> login_limiter_;
+  WindowRateLimiter survivor_limiter_{kSurvivorLookupsPerWindow, kSurvivorLookupWindow};
 };
 
 }  // namespace aegis::services

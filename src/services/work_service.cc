@@ -58,6 +58,7 @@ StatusOr<WorklistView> Services::Worklist(const Principal& p) {
     }
     return Status::Ok();
   }));
+  AEGIS_ASSIGN_OR_RETURN(out.referral_alerts, StalledReferrals(p));
   auditor_->Record(MakeAudit(p, now, "worklist.read", "user", p.user.id, true));
   return out;
 }

@@ -18,6 +18,7 @@
 #include "storage/internal/sqlite_audit.h"
 #include "storage/internal/sqlite_schema.h"
 #include "storage/internal/sqlite_stmt.h"
+#include "storage/internal/sqlite_victim_repo.h"
 #include "storage/store.h"
 #include "common/time.h"
 
@@ -1510,6 +1511,11 @@ class SqliteRepo final : public Repo {
     return out;
   }
 
+  VictimRepo& Victims() override {
+    if (!victims_) victims_ = internal::NewSqliteVictimRepo(db_, cache_);
+    return *victims_;
+  }
+
  private:
   static std::string Placeholders(int n) {
     std::string out;
@@ -1553,6 +1559,7 @@ class SqliteRepo final : public Repo {
   sqlite3* db_;
   StmtCache* cache_;
   const AuditHasher* audit_hasher_;
+  std::unique_ptr<VictimRepo> victims_;  // created on first use
 };
 
 #undef PREPARE

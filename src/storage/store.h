@@ -18,6 +18,8 @@ namespace aegis::storage {
 
 using domain::Id;
 
+class VictimRepo;  // victim support tables (storage/victim_store.h)
+
 // Keyed hashes of normalised identity fields, so "same victim" can be found without decrypting.
 struct BlindIndex {
   std::string name;       // empty when the field was not given
@@ -354,6 +356,9 @@ class Repo {
   virtual StatusOr<std::optional<Id>> CaseOfPerson(Id person_id) = 0;
 
   virtual StatusOr<DashboardFigures> Dashboard(const DashboardQuery& query) = 0;
+
+  // Interviews, consents, referrals, survivor codes and the outbox, in this same transaction.
+  virtual VictimRepo& Victims() = 0;
 };
 
 // Hashes `data` to 32 bytes. The audit chain's hash function, injected by services (BLAKE2b-256 via

@@ -461,6 +461,34 @@ def another_jurisdiction_loads_its_own_limits(c):
             server.wait(timeout=10)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+def partner_sees_referrals_only_and_survivor_page_is_public_and_rate_limited(c):
+    partner, _ = c.login("partner")
+    status, refs, _, _ = c.request("GET", "/api/v1/referrals?status=open", token=partner)
+    expect(status == 200 and refs["total"] > 0, (status, refs and refs.get("total")))
+    expect(all(r["contact"] is None and "case_id" not in r for r in refs["items"]), "lists carry no contact")
+    status, cases, _, _ = c.request("GET", "/api/v1/cases", token=partner)
+    expect(status == 200 and cases["total"] == 0, "partners see no cases")
+    officer, _ = c.login("officer")
+    status, _, _, _ = c.request("GET", "/api/v1/referrals", token=officer)
+    expect(status == 403, status)
+    # The survivor page: no sign-in, one answer for every failure, 429 with Retry-After.
+    bodies = set()
+    for ref, code in [("AJ-2026-000001", "AAAA-BBBB-CC"), ("AJ-1999-999999", "AAAA-BBBB-CC")]:
+        status, body, resp, raw = c.request("POST", "/api/v1/survivor/status",
+                                            {"reference": ref, "code": code}, auth=False)
+        expect(status == 404, (status, body))
+        expect(resp.getheader("Cache-Control") == "no-store", resp.getheader("Cache-Control"))
+        expect("frame-ancestors 'none'" in (resp.getheader("Content-Security-Policy") or ""), "CSP")
+        bodies.add(raw)
+    expect(len(bodies) == 1, "wrong reference and wrong code answer identically")
+    for _ in range(8):
+        c.request("POST", "/api/v1/survivor/status", {"reference": "AJ-2026-000001", "code": "X"},
+                  auth=False)
+    status, body, resp, _ = c.request("POST", "/api/v1/survivor/status",
+                                      {"reference": "AJ-2026-000001", "code": "X"}, auth=False)
+    expect(status == 429, status)
+    problem(429, body, "resource_exhausted")
+    expect(int(resp.getheader("Retry-After") or "0") > 0, resp.getheader("Retry-After"))
 
 
 ROOT = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))

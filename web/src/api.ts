@@ -282,6 +282,8 @@ export interface Worklist {
   cases: CaseSummary[];
   actions: (Action & { case_id: Id; case_reference: string })[];
   counts: { overdue: number; due_soon: number; open_cases: number; open_actions: number };
+  /** Stalled referrals (victim support); see victim-api.ts ReferralAlert. */
+  referral_alerts?: import('./victim-api').ReferralAlert[];
 }
 
 export interface Board {

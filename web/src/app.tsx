@@ -12,6 +12,8 @@ import { ClueListPage } from './pages/clues';
 import { DashboardPage } from './pages/dashboard';
 import { IntakePage } from './pages/intake';
 import { LoginPage } from './pages/login';
+import { PartnerReferralPage, PartnerReferralsPage } from './pages/referrals';
+import { SurvivorStatusPage } from './pages/status';
 import { WorklistPage } from './pages/worklist';
 import { afterLogin, currentPath, href, navigate, rememberReturn, routeStore, type Route } from './router';
 import { can, enrolStore, loadSession, sessionStore, type Capability, type Session } from './session';
@@ -42,6 +44,7 @@ const navItems: NavItem[] = [
   { path: '/board', key: 'nav.board', cap: 'board', match: (r) => r.segments[0] === 'board' },
   { path: '/dashboard', key: 'nav.dashboard', cap: 'dashboard', match: (r) => r.segments[0] === 'dashboard' },
   { path: '/audit', key: 'nav.audit', cap: 'audit', match: (r) => r.segments[0] === 'audit' },
+  { path: '/referrals', key: 'nav.referrals', cap: 'referrals', match: (r) => r.segments[0] === 'referrals' },
 ];
 
 function LangSwitch() {
@@ -75,7 +78,8 @@ function Header({ s, route }: { s: Session; route: Route }) {
     sessionStore.set(null);
     navigate('/login', undefined, true);
   };
-  const items = navItems.filter((n) => !n.cap || can(n.cap));
+  // A partner agency's start page is its referral list: no separate work list entry.
+  const items = navItems.filter((n) => (!n.cap || can(n.cap)) && !(n.path === '/' && can('referrals')));
   return (
     <header class="topbar">
       <div class="topbar-inner">
@@ -163,7 +167,8 @@ function Page({ route }: { route: Route }) {
   const session = () => sessionStore.get() as Session;
   const [a, b] = route.segments;
   const gate = (cap: Capability, el: preact.JSX.Element) => (can(cap) ? el : <Forbidden />);
-  if (!a) return <WorklistPage />;
+  // A partner agency's start page is its referral list (it has no clues, cases or actions).
+  if (!a) return can('referrals') ? <PartnerReferralsPage query={route.query} /> : <WorklistPage />;
   switch (a) {
     case 'intake':
       return b ? <NotFound /> : gate('intake', <IntakePage />);
@@ -185,6 +190,11 @@ function Page({ route }: { route: Route }) {
       return b ? <NotFound /> : <AccountPage user={session().user} />;
     case 'audit':
       return b ? <NotFound /> : gate('audit', <AuditPage query={route.query} />);
+    case 'referrals': {
+      if (!b) return gate('referrals', <PartnerReferralsPage query={route.query} />);
+      const id = idParam(b);
+      return id ? gate('referrals', <PartnerReferralPage key={id} id={id} />) : <NotFound />;
+    }
     default:
       return <NotFound />;
   }
@@ -206,10 +216,12 @@ export function App() {
   };
   useEffect(boot, []);
 
-  // Signed out: always show the sign-in page at #/login.
+  // The survivor status page needs no account (public).
+  const isPublic = route.path === '/status';
+  // Signed out: always show the sign-in page at #/login (except on the public status page).
   useEffect(() => {
     if (enrolling) return;
-    if (s === null && route.path !== '/login') {
+    if (s === null && route.path !== '/login' && !isPublic) {
       const p = currentPath();
       if (p !== '/' && !p.startsWith('/login')) rememberReturn(p, true);
       navigate('/login', undefined, true);
@@ -233,6 +245,13 @@ export function App() {
     return () => window.clearTimeout(id);
   }, [route.path]);
 
+  if (isPublic) {
+    return (
+      <main id="main" tabIndex={-1}>
+        <SurvivorStatusPage />
+      </main>
+    );
+  }
   if (s === undefined) {
     return (
       <div class="boot">

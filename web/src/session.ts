@@ -67,7 +67,7 @@ export function unitLabel(id: number | null | undefined, fallback?: string | nul
   return langStore.get() === 'en' ? u.name_en || u.name : u.name || u.name_en;
 }
 
-export type Capability = 'intake' | 'clues' | 'decide' | 'board' | 'cases' | 'editCase' | 'dashboard' | 'audit';
+export type Capability = 'intake' | 'clues' | 'decide' | 'board' | 'cases' | 'editCase' | 'dashboard' | 'audit' | 'referrals';
 
 // Mirrors the server's policy (src/services/policy.cc); the server stays the authority.
 const caps: Record<string, Capability[]> = {
@@ -76,7 +76,7 @@ const caps: Record<string, Capability[]> = {
   analyst: ['clues', 'cases', 'dashboard'],
   forensic: ['cases'],
   prosecutor: ['cases'],
-  partner: [],
+  partner: ['referrals'], // a partner agency's own referrals, nothing else
   administrator: [],
   privacy_officer: ['audit'],
 };

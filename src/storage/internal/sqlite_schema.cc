@@ -382,6 +382,8 @@ const std::vector<Migration>& SqliteMigrations() {
       {2, "case list indexes and dashboard counters", kV2},
       {3, "audit hash chain and checkpoints", kV3, ChainLegacyAudit},
       {4, "sign-in hardening: session ids, lockout, TOTP", kV4SignIn},
+      {5, "victim support: interviews, consents, referrals, survivor codes, outbox",
+       VictimSupportMigrationSql()},
   };
   return kMigrations;
 }

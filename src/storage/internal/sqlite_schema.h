@@ -29,4 +29,7 @@ struct Migration {
 // Migrations in ascending version order; each is applied once, in its own transaction.
 const std::vector<Migration>& SqliteMigrations();
 
+// Migration 5 (victim support), defined in sqlite_schema_victim.cc.
+std::string_view VictimSupportMigrationSql();
+
 }  // namespace aegis::storage::internal

@@ -27,6 +27,7 @@ import {
   useAsync,
   useTitle, Select} from '../ui';
 import { checkPhone, checkResidentId, endOfLocalDay, isoToLocalDate, parseIntStrict, validDate } from '../validate';
+import { isVictimEvent, VictimEventDetail, VictimSupportPanel } from './victim-support';
 
 type Update = (c: Case) => void;
 
@@ -1108,6 +1109,7 @@ function SharesPanel({ c, onUpdate }: { c: Case; onUpdate: Update }) {
 type Names = { users: UserRef[] | null };
 
 function EventDetail({ c, e, names }: { c: Case; e: CaseEvent; names: Names }) {
+  if (isVictimEvent(e.kind)) return <VictimEventDetail e={e} />;
   const d = e.detail;
   if (!d || typeof d !== 'object') return null;
   const meta = session().meta;
@@ -1203,6 +1205,7 @@ function TimelinePanel({ c, users }: { c: Case; users: UserRef[] | null }) {
 const SECTIONS: [string, Parameters<typeof t>[0]][] = [
   ['persons', 'persons.title'],
   ['checklist', 'checklist.title'],
+  ['victim-support', 'vs.title'],
   ['actions', 'actions.title'],
   ['stage', 'stage.title'],
   ['team', 'team.title'],
@@ -1284,6 +1287,7 @@ export function CasePage({ id }: { id: number }) {
           </Section>
           <PersonsPanel c={data} onUpdate={update} reload={c.reload} />
           <ChecklistPanel c={data} onUpdate={update} />
+          <VictimSupportPanel c={data} onChange={c.reload} />
           <ActionsPanel c={data} onUpdate={update} users={users} />
           <TimelinePanel c={data} users={users} />
         </div>
