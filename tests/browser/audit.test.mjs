@@ -3,7 +3,7 @@
 // from an identity reveal made through the API, so it has something certain to find.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assertServerUp, BASE, gotoApp, launch, login, OFFICER, shotBoth, SUPERVISOR } from './lib.mjs';
+import { assertServerUp, BASE, gotoApp, launch, login, nextTotp, OFFICER, shotBoth, SUPERVISOR } from './lib.mjs';
 
 const PRIVACY = {
   user: process.env.AEGIS_PRIVACY_USER || 'privacy',
@@ -14,7 +14,12 @@ async function apiAs(who) {
   const res = await fetch(`${BASE}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: who.user, password: who.password }),
+    // Supervisors sign in with a one-time code as well (sign-in hardening).
+    body: JSON.stringify({
+      username: who.user,
+      password: who.password,
+      ...(who.totp ? { totp: await nextTotp(who.user, who.totp) } : {}),
+    }),
   });
   assert.equal(res.status, 200, 'API sign-in');
   const { token } = await res.json();
