@@ -26,10 +26,12 @@ using services::Principal;
 std::vector<services::CaseImportRow> SyntheticCases(long long n, long long first, unsigned seed) {
   static const char* kStations[] = {"DEMO-E-CENTRAL-S1", "DEMO-E-MISSION-S1", "DEMO-W-PARK-S1",
                                     "DEMO-W-RICHMOND-S1", "DEMO-E-SOUTHERN-S1"};
-  static const domain::CaseStage kStages[] = {
-      domain::CaseStage::kFiled, domain::CaseStage::kUnderInvestigation,
-      domain::CaseStage::kSuspectIdentified, domain::CaseStage::kSolved,
-      domain::CaseStage::kClosed, domain::CaseStage::kSuspended};
+  static const domain::CaseStage kStages[] = {domain::CaseStage::kFiled,
+                                              domain::CaseStage::kUnderInvestigation,
+                                              domain::CaseStage::kSuspectIdentified,
+                                              domain::CaseStage::kSolved,
+                                              domain::CaseStage::kClosed,
+                                              domain::CaseStage::kSuspended};
   std::mt19937_64 rng(seed);
   const UnixSeconds now = NowSeconds();
   std::vector<services::CaseImportRow> rows(n);
@@ -50,7 +52,6 @@ std::vector<services::CaseImportRow> SyntheticCases(long long n, long long first
   return rows;
 }
 
-
 // The demo's supervisors sign in with a one-time code from the documented demo secret. Each time
 // step is accepted once per account, and an earlier run on the same database may have used the
 // current one: then the next step is tried, and failing that the next step is waited for.
@@ -58,8 +59,9 @@ services::LoginResult SignInProvinceSupervisor(services::Services& s) {
   const std::string key = services::Base32Decode(services::kDemoTotpSecret).value();
   for (int round = 0; round < 3; ++round) {
     for (int ahead = 0; ahead <= 1; ++ahead) {
-      auto r = s.Login(services::LoginInput{"sup.province", "Aegis-demo-2026!",
-                                            services::TotpCode(key, s.Now() + 30 * ahead), "bench"});
+      auto r =
+          s.Login(services::LoginInput{"sup.province", "Aegis-demo-2026!",
+                                       services::TotpCode(key, s.Now() + 30 * ahead), "bench"});
       if (r.ok()) return std::move(r).value();
       std::fprintf(stderr, "bench: sign-in: %s\n", r.status().ToString().c_str());
     }
@@ -81,13 +83,16 @@ struct Fixture {
 
   Fixture() {
     const char* given = std::getenv("AEGIS_BENCH_DB");
-    path = given ? given : (std::filesystem::temp_directory_path() /
-                            ("aegis_bench_" + std::to_string(::getpid()) + ".db")).string();
+    path = given ? given
+                 : (std::filesystem::temp_directory_path() /
+                    ("aegis_bench_" + std::to_string(::getpid()) + ".db"))
+                       .string();
     const bool fresh = !given;
     store = std::move(services::OpenStore(path)).value();
     auto vault = services::Vault::OpenOrCreate(path + ".key").value();
     if (fresh) {
-      std::ifstream in(std::string(AEGIS_SOURCE_DIR) + "/data/fixtures/sf_sex_offenses_2003_2015.csv");
+      std::ifstream in(std::string(AEGIS_SOURCE_DIR) +
+                       "/data/fixtures/sf_sex_offenses_2003_2015.csv");
       std::stringstream ss;
       ss << in.rdbuf();
       auto seeds = services::ParseIncidentCsv(ss.str(), nullptr).value();
@@ -221,7 +226,8 @@ BENCHMARK(BM_DashboardProvince)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Bulk import into an empty store: state.range(0) cases per run.
 void BM_ImportCases(benchmark::State& state) {
-  const auto dir = std::filesystem::temp_directory_path() / ("aegis_bench_import_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("aegis_bench_import_" + std::to_string(::getpid()));
   for (auto _ : state) {
     state.PauseTiming();
     std::filesystem::remove_all(dir);

@@ -22,31 +22,50 @@ constexpr std::string_view kPrefix = "/api/v1";
 
 int HttpStatus(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kConflict: return 409;
-    case StatusCode::kPayloadTooLarge: return 413;
-    case StatusCode::kResourceExhausted: return 429;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kInternal: return 500;
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kConflict:
+      return 409;
+    case StatusCode::kPayloadTooLarge:
+      return 413;
+    case StatusCode::kResourceExhausted:
+      return 429;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kInternal:
+      return 500;
   }
   return 500;
 }
 
 const char* Title(StatusCode code) {
   switch (code) {
-    case StatusCode::kInvalidArgument: return "Invalid input";
-    case StatusCode::kUnauthenticated: return "Sign-in required";
-    case StatusCode::kPermissionDenied: return "Not allowed";
-    case StatusCode::kNotFound: return "Not found";
-    case StatusCode::kConflict: return "Conflict with the current state";
-    case StatusCode::kPayloadTooLarge: return "Request too large";
-    case StatusCode::kResourceExhausted: return "Too many requests";
-    case StatusCode::kUnavailable: return "Temporarily unavailable";
-    default: return "Internal error";
+    case StatusCode::kInvalidArgument:
+      return "Invalid input";
+    case StatusCode::kUnauthenticated:
+      return "Sign-in required";
+    case StatusCode::kPermissionDenied:
+      return "Not allowed";
+    case StatusCode::kNotFound:
+      return "Not found";
+    case StatusCode::kConflict:
+      return "Conflict with the current state";
+    case StatusCode::kPayloadTooLarge:
+      return "Request too large";
+    case StatusCode::kResourceExhausted:
+      return "Too many requests";
+    case StatusCode::kUnavailable:
+      return "Temporarily unavailable";
+    default:
+      return "Internal error";
   }
 }
 
@@ -74,7 +93,8 @@ class Params {
     auto it = q_.find(k);
     return it == q_.end() || it->second.empty() ? nullptr : &it->second;
   }
-  Status Int(const std::string& k, std::optional<long long>* out, long long min, long long max) const {
+  Status Int(const std::string& k, std::optional<long long>* out, long long min,
+             long long max) const {
     const std::string* v = Get(k);
     if (!v) return Status::Ok();
     long long x = 0;
@@ -91,9 +111,12 @@ class Params {
   Status Bool(const std::string& k, std::optional<bool>* out) const {
     const std::string* v = Get(k);
     if (!v) return Status::Ok();
-    if (*v == "true" || *v == "1") *out = true;
-    else if (*v == "false" || *v == "0") *out = false;
-    else return Status::InvalidArgument(k, "must be true or false");
+    if (*v == "true" || *v == "1")
+      *out = true;
+    else if (*v == "false" || *v == "0")
+      *out = false;
+    else
+      return Status::InvalidArgument(k, "must be true or false");
     return Status::Ok();
   }
   template <typename E>
@@ -103,7 +126,8 @@ class Params {
     auto e = domain::Parse<E>(*v);
     if (!e) {
       std::string allowed;
-      for (E x : domain::AllValues<E>()) allowed += (allowed.empty() ? "" : ", ") + std::string(ToString(x));
+      for (E x : domain::AllValues<E>())
+        allowed += (allowed.empty() ? "" : ", ") + std::string(ToString(x));
       return Status::InvalidArgument(k, "must be one of: " + allowed);
     }
     *out = e;
@@ -126,7 +150,8 @@ class Params {
       page->sort = *s;
     }
     if (const std::string* o = Get("order")) {
-      if (*o != "asc" && *o != "desc") return Status::InvalidArgument("order", "must be asc or desc");
+      if (*o != "asc" && *o != "desc")
+        return Status::InvalidArgument("order", "must be asc or desc");
       page->descending = *o == "desc";
     }
     return Status::Ok();
@@ -168,13 +193,13 @@ Response Map(const StatusOr<T>& r, const std::function<Json(const T&)>& render, 
   return JsonResponse(ok, render(*r));
 }
 
-#define PARSE_BODY(var)                                   \
-  auto var##_or = ParseBody(ctx.req.body);                \
+#define PARSE_BODY(var)                                          \
+  auto var##_or = ParseBody(ctx.req.body);                       \
   if (!var##_or.ok()) return ProblemResponse(var##_or.status()); \
   const Json& var = *var##_or
 
-#define PARSE_INPUT(type, var, fn, json) \
-  auto var##_or = fn(json);              \
+#define PARSE_INPUT(type, var, fn, json)                         \
+  auto var##_or = fn(json);                                      \
   if (!var##_or.ok()) return ProblemResponse(var##_or.status()); \
   const type& var = *var##_or
 
@@ -190,7 +215,8 @@ Response MapText(const StatusOr<T>& r, const std::function<std::string(const T&)
 }
 
 Response CaseResponse(const StatusOr<CaseDetailView>& r, int ok = 200) {
-  return MapText<CaseDetailView>(r, [](const CaseDetailView& d) { return CaseDetailJson(d); }, ok);
+  return MapText<CaseDetailView>(
+      r, [](const CaseDetailView& d) { return CaseDetailJson(d); }, ok);
 }
 
 std::vector<Route> BuildRoutes(const std::string& version) {
@@ -225,8 +251,11 @@ std::vector<Route> BuildRoutes(const std::string& version) {
     return Map<std::vector<User>>(s.ListUsers(ctx.principal, unit_id, role), [](const auto& users) {
       Json items = Json::array();
       for (const auto& u : users) {
-        items.push_back({{"id", u.id}, {"username", u.username}, {"display_name", u.display_name},
-                         {"role", ToString(u.role)}, {"unit_id", u.unit_id}});
+        items.push_back({{"id", u.id},
+                         {"username", u.username},
+                         {"display_name", u.display_name},
+                         {"role", ToString(u.role)},
+                         {"unit_id", u.unit_id}});
       }
       return Json{{"items", items}};
     });
@@ -252,10 +281,15 @@ std::vector<Route> BuildRoutes(const std::string& version) {
       if (!st.ok()) return ProblemResponse(st);
     }
     if (const std::string* d = p.Get("deadline_state")) {
-      if (*d == "overdue") state = DeadlineState::kOverdue;
-      else if (*d == "due_soon") state = DeadlineState::kDueSoon;
-      else if (*d == "on_time") state = DeadlineState::kOnTime;
-      else return ProblemResponse(Status::InvalidArgument("deadline_state", "must be one of: on_time, due_soon, overdue"));
+      if (*d == "overdue")
+        state = DeadlineState::kOverdue;
+      else if (*d == "due_soon")
+        state = DeadlineState::kDueSoon;
+      else if (*d == "on_time")
+        state = DeadlineState::kOnTime;
+      else
+        return ProblemResponse(Status::InvalidArgument(
+            "deadline_state", "must be one of: on_time, due_soon, overdue"));
     }
     in.deadline_state = state;
     in.unit_id = unit_id;
@@ -280,7 +314,8 @@ std::vector<Route> BuildRoutes(const std::string& version) {
       res.body = problem.dump();
       return res;
     }
-    return Map<ClueView>(result, [](const ClueView& v) { return ToJson(v, true); }, 201);
+    return Map<ClueView>(
+        result, [](const ClueView& v) { return ToJson(v, true); }, 201);
   });
   add("POST", "clues/check-duplicates", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
@@ -302,8 +337,11 @@ std::vector<Route> BuildRoutes(const std::string& version) {
     if (body.contains("track") && body["track"].is_string())
       track = domain::Parse<ReviewTrack>(body["track"].get<std::string>());
     if (!track)
-      return ProblemResponse(Status::InvalidArgument("track", "must be one of: standard, verification, major_complex"));
-    std::string reason = body.contains("reason") && body["reason"].is_string() ? body["reason"].get<std::string>() : "";
+      return ProblemResponse(Status::InvalidArgument(
+          "track", "must be one of: standard, verification, major_complex"));
+    std::string reason = body.contains("reason") && body["reason"].is_string()
+                             ? body["reason"].get<std::string>()
+                             : "";
     return Map<ClueView>(s.ChangeTrack(ctx.principal, ctx.ids[0], *track, reason),
                          [](const ClueView& v) { return ToJson(v, true); });
   });
@@ -335,9 +373,8 @@ std::vector<Route> BuildRoutes(const std::string& version) {
         s.ListCases(ctx.principal, in),
         [](const ListView<CaseSummaryView>& list) { return CaseListJson(list); });
   });
-  add("GET", "cases/{id}", true, [](Services& s, Context& ctx) {
-    return CaseResponse(s.GetCase(ctx.principal, ctx.ids[0]));
-  });
+  add("GET", "cases/{id}", true,
+      [](Services& s, Context& ctx) { return CaseResponse(s.GetCase(ctx.principal, ctx.ids[0])); });
   add("POST", "cases/{id}/transitions", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
     PARSE_INPUT(TransitionInput, in, ParseTransition, body);
@@ -378,18 +415,22 @@ std::vector<Route> BuildRoutes(const std::string& version) {
     PARSE_BODY(body);
     if (!body.contains("to_unit_id") || !body["to_unit_id"].is_number_integer())
       return ProblemResponse(Status::InvalidArgument("to_unit_id", "is required"));
-    std::string request = body.contains("request") && body["request"].is_string() ? body["request"].get<std::string>() : "";
-    return CaseResponse(s.RequestAssistance(ctx.principal, ctx.ids[0],
-                                                   body["to_unit_id"].get<Id>(), request), 201);
+    std::string request = body.contains("request") && body["request"].is_string()
+                              ? body["request"].get<std::string>()
+                              : "";
+    return CaseResponse(
+        s.RequestAssistance(ctx.principal, ctx.ids[0], body["to_unit_id"].get<Id>(), request), 201);
   });
   add("POST", "assistance/{id}/answer", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
     if (!body.contains("accept") || !body["accept"].is_boolean())
       return ProblemResponse(Status::InvalidArgument("accept", "must be true or false"));
-    std::string response = body.contains("response") && body["response"].is_string() ? body["response"].get<std::string>() : "";
-    return Map<AssistanceView>(s.AnswerAssistance(ctx.principal, ctx.ids[0],
-                                                  body["accept"].get<bool>(), response),
-                               [](const AssistanceView& v) { return ToJson(v); });
+    std::string response = body.contains("response") && body["response"].is_string()
+                               ? body["response"].get<std::string>()
+                               : "";
+    return Map<AssistanceView>(
+        s.AnswerAssistance(ctx.principal, ctx.ids[0], body["accept"].get<bool>(), response),
+        [](const AssistanceView& v) { return ToJson(v); });
   });
   add("POST", "cases/{id}/shares", true, [](Services& s, Context& ctx) {
     PARSE_BODY(body);
@@ -416,9 +457,8 @@ std::vector<Route> BuildRoutes(const std::string& version) {
     return Map<DashboardView>(s.Dashboard(ctx.principal, campaign_id, unit_id),
                               [](const DashboardView& d) { return ToJson(d); });
   });
-  add("GET", "audit", true, [](Services& s, Context& ctx) {
-    return HandleAuditSearch(s, ctx.principal, ctx.query);
-  });
+  add("GET", "audit", true,
+      [](Services& s, Context& ctx) { return HandleAuditSearch(s, ctx.principal, ctx.query); });
 
   // ---- victim support (victim_routes.cc)
   for (auto& v : VictimSupportRoutes()) {
@@ -436,14 +476,17 @@ std::vector<Route> BuildRoutes(const std::string& version) {
 
 Response ProblemResponse(const Status& status) {
   const int code = HttpStatus(status.code());
-  Json body = {{"type", "https://aegis.invalid/problems/" + std::string(StatusCodeName(status.code()))},
-               {"title", Title(status.code())},
-               {"status", code},
-               {"code", StatusCodeName(status.code())}};
+  Json body = {
+      {"type", "https://aegis.invalid/problems/" + std::string(StatusCodeName(status.code()))},
+      {"title", Title(status.code())},
+      {"status", code},
+      {"code", StatusCodeName(status.code())}};
   // Internal errors are not described to the client (they may carry storage details).
-  body["detail"] = status.code() == StatusCode::kInternal ? "an internal error occurred; it has been logged"
-                                                          : status.message();
-  if (!status.field().empty() && status.code() != StatusCode::kInternal) body["field"] = status.field();
+  body["detail"] = status.code() == StatusCode::kInternal
+                       ? "an internal error occurred; it has been logged"
+                       : status.message();
+  if (!status.field().empty() && status.code() != StatusCode::kInternal)
+    body["field"] = status.field();
   Response r = JsonResponse(code, body);
   r.content_type = "application/problem+json";
   if (code == 401) r.headers.push_back({"WWW-Authenticate", "Bearer"});
@@ -490,11 +533,15 @@ Response Api::Dispatch(const Request& req) {
         const std::string& pat = route.pattern[i];
         if (pat == "{id}") {
           auto id = ParseId(segs[i]);
-          if (!id) match = false;
-          else ctx.ids.push_back(*id);
+          if (!id)
+            match = false;
+          else
+            ctx.ids.push_back(*id);
         } else if (pat == "{key}") {
-          if (segs[i].empty() || segs[i].size() > 64) match = false;
-          else ctx.words.push_back(segs[i]);
+          if (segs[i].empty() || segs[i].size() > 64)
+            match = false;
+          else
+            ctx.words.push_back(segs[i]);
         } else if (pat != segs[i]) {
           match = false;
         }

@@ -164,8 +164,8 @@ TEST_F(ApiTest, HealthNeedsNoAuth) {
 }
 
 TEST_F(ApiTest, LoginReturnsTokenAndSetsCookie) {
-  const Response r =
-      Post("/auth/login", {{"username", "off1"}, {"password", services::testing::kTestPassword}}, "");
+  const Response r = Post(
+      "/auth/login", {{"username", "off1"}, {"password", services::testing::kTestPassword}}, "");
   ASSERT_EQ(r.status, 200) << r.body;
   const Json j = J(r);
   const std::string token = j["token"];
@@ -215,8 +215,8 @@ TEST_F(ApiTest, MissingOrBadTokenIs401) {
 }
 
 TEST_F(ApiTest, LoginFailuresAndLogout) {
-  ExpectProblem(Post("/auth/login", {{"username", "off1"}, {"password", "wrong password"}}, ""), 401,
-                "unauthenticated");
+  ExpectProblem(Post("/auth/login", {{"username", "off1"}, {"password", "wrong password"}}, ""),
+                401, "unauthenticated");
   ExpectProblem(Post("/auth/login", {{"username", "off1"}}, ""), 400, "invalid_argument",
                 "password");
   ExpectProblem(Post("/auth/login", {{"username", 5}, {"password", "x"}}, ""), 400,
@@ -234,19 +234,19 @@ TEST_F(ApiTest, LoginFailuresAndLogout) {
 TEST_F(ApiTest, TooManySignInAttemptsFromOneAddressAre429WithRetryAfter) {
   for (int i = 0; i < 10; ++i) {
     // Unknown usernames: the limit is per address, whatever the account.
-    ExpectProblem(Post("/auth/login",
-                       {{"username", "nobody" + std::to_string(i)}, {"password", "wrong password"}},
-                       ""),
-                  401, "unauthenticated");
+    ExpectProblem(
+        Post("/auth/login",
+             {{"username", "nobody" + std::to_string(i)}, {"password", "wrong password"}}, ""),
+        401, "unauthenticated");
   }
-  const Response r =
-      Post("/auth/login", {{"username", "off2"}, {"password", services::testing::kTestPassword}}, "");
+  const Response r = Post(
+      "/auth/login", {{"username", "off2"}, {"password", services::testing::kTestPassword}}, "");
   ExpectProblem(r, 429, "resource_exhausted");
   EXPECT_EQ(Header(r, "Retry-After"), "6");
   EXPECT_TRUE(Header(r, "Set-Cookie").empty());
   w.Advance(6);
-  EXPECT_EQ(Post("/auth/login", {{"username", "off2"}, {"password", services::testing::kTestPassword}},
-                 "")
+  EXPECT_EQ(Post("/auth/login",
+                 {{"username", "off2"}, {"password", services::testing::kTestPassword}}, "")
                 .status,
             200);
 }
@@ -256,8 +256,8 @@ TEST_F(ApiTest, ALockedAccountAnswersExactlyLikeAWrongPassword) {
     (void)Post("/auth/login", {{"username", "off1"}, {"password", "wrong password"}}, "");
   const Response wrong =
       Post("/auth/login", {{"username", "off2"}, {"password", "wrong password"}}, "");
-  const Response locked =
-      Post("/auth/login", {{"username", "off1"}, {"password", services::testing::kTestPassword}}, "");
+  const Response locked = Post(
+      "/auth/login", {{"username", "off1"}, {"password", services::testing::kTestPassword}}, "");
   ExpectProblem(locked, 401, "unauthenticated");
   EXPECT_EQ(locked.body, wrong.body);
 }
@@ -282,8 +282,8 @@ TEST_F(ApiTest, SignInWithTotpAsksForTheCodeWith401TotpRequired) {
 }
 
 TEST_F(ApiTest, AnEnrolmentOnlySessionReachesOnlyTheEnrolmentRoutes) {
-  const Response r =
-      Post("/auth/login", {{"username", "sup1"}, {"password", services::testing::kTestPassword}}, "");
+  const Response r = Post(
+      "/auth/login", {{"username", "sup1"}, {"password", services::testing::kTestPassword}}, "");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(J(r)["totp_enrolment_required"], true);
   const std::string token = J(r)["token"];
@@ -310,7 +310,8 @@ TEST_F(ApiTest, AnEnrolmentOnlySessionReachesOnlyTheEnrolmentRoutes) {
   const std::string key = *services::Base32Decode(secret);
   ExpectProblem(Post("/auth/totp/confirm", {{"code", services::TotpCode(key, w.now + 600)}}, token),
                 400, "invalid_argument", "code");
-  EXPECT_EQ(Post("/auth/totp/confirm", {{"code", services::TotpCode(key, w.now)}}, token).status, 204);
+  EXPECT_EQ(Post("/auth/totp/confirm", {{"code", services::TotpCode(key, w.now)}}, token).status,
+            204);
   // The same session is now a full one.
   EXPECT_EQ(Call("GET", "/board", "", token).status, 200);
   EXPECT_EQ(J(Call("GET", "/auth/me", "", token))["totp_enrolment_required"], false);
@@ -321,10 +322,10 @@ TEST_F(ApiTest, PasswordChangeValidatesAndEndsOtherSessions) {
   const std::string other = Login("off1");
   ExpectProblem(Post("/auth/password", {{"new_password", "Fresh-river-2031"}}, token), 400,
                 "invalid_argument", "current_password");
-  ExpectProblem(Post("/auth/password",
-                     {{"current_password", "wrong password"}, {"new_password", "Fresh-river-2031"}},
-                     token),
-                400, "invalid_argument", "current_password");
+  ExpectProblem(
+      Post("/auth/password",
+           {{"current_password", "wrong password"}, {"new_password", "Fresh-river-2031"}}, token),
+      400, "invalid_argument", "current_password");
   ExpectProblem(Post("/auth/password",
                      {{"current_password", services::testing::kTestPassword},
                       {"new_password", "password1234"}},
@@ -399,41 +400,41 @@ TEST_F(ApiTest, MalformedBodiesAre400WithField) {
   // Wrong types.
   ExpectProblem(Post("/clues", {{"source", "walk_in"}, {"summary", 5}}, token), 400,
                 "invalid_argument", "summary");
-  ExpectProblem(Post("/clues",
-                     {{"source", "walk_in"}, {"summary", "x"}, {"facts", {{"latitude", "north"}}}},
-                     token),
-                400, "invalid_argument", "facts.latitude");
-  ExpectProblem(Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"facts", Json::array()}},
-                     token),
-                400, "invalid_argument", "facts");
-  ExpectProblem(Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"victim", {{"age", "ten"}}}},
-                     token),
-                400, "invalid_argument", "victim.age");
-  ExpectProblem(Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"assigned_to", -3}}, token),
-                400, "invalid_argument", "assigned_to");
-  ExpectProblem(Post("/clues",
-                     {{"source", "walk_in"}, {"summary", "x"}, {"facts", {{"weapon", "yes"}}}},
-                     token),
-                400, "invalid_argument", "facts.weapon");
-  ExpectProblem(Post("/clues",
-                     {{"source", "walk_in"},
-                      {"summary", "x"},
-                      {"facts", {{"offence_time", "last tuesday"}}}},
-                     token),
-                400, "invalid_argument", "facts.offence_time");
+  ExpectProblem(
+      Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"facts", {{"latitude", "north"}}}},
+           token),
+      400, "invalid_argument", "facts.latitude");
+  ExpectProblem(
+      Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"facts", Json::array()}}, token),
+      400, "invalid_argument", "facts");
+  ExpectProblem(
+      Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"victim", {{"age", "ten"}}}},
+           token),
+      400, "invalid_argument", "victim.age");
+  ExpectProblem(
+      Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"assigned_to", -3}}, token), 400,
+      "invalid_argument", "assigned_to");
+  ExpectProblem(
+      Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"facts", {{"weapon", "yes"}}}},
+           token),
+      400, "invalid_argument", "facts.weapon");
+  ExpectProblem(
+      Post("/clues",
+           {{"source", "walk_in"}, {"summary", "x"}, {"facts", {{"offence_time", "last tuesday"}}}},
+           token),
+      400, "invalid_argument", "facts.offence_time");
   // Unknown enum values name the allowed ones.
   const Response bad_enum = Post("/clues", {{"source", "carrier_pigeon"}, {"summary", "x"}}, token);
   ExpectProblem(bad_enum, 400, "invalid_argument", "source");
   EXPECT_NE(J(bad_enum)["detail"].get<std::string>().find("walk_in"), std::string::npos);
-  ExpectProblem(Post("/clues",
-                     {{"source", "walk_in"}, {"summary", "x"}, {"victim", {{"sex", "other"}}}},
-                     token),
-                400, "invalid_argument", "victim.sex");
+  ExpectProblem(
+      Post("/clues", {{"source", "walk_in"}, {"summary", "x"}, {"victim", {{"sex", "other"}}}},
+           token),
+      400, "invalid_argument", "victim.sex");
   ExpectProblem(Post("/clues", {{"summary", "x"}}, token), 400, "invalid_argument", "source");
   // Service-level validation comes back the same way.
   Json bad_id = ChildClueBody();
-  bad_id["victim"]["identity"]["id_number"] =
-      services::testing::WithWrongCheckCharacter(kChildId);
+  bad_id["victim"]["identity"]["id_number"] = services::testing::WithWrongCheckCharacter(kChildId);
   ExpectProblem(Post("/clues", bad_id, token), 400, "invalid_argument",
                 "victim.identity.id_number");
   // The wrong content type.
@@ -522,8 +523,8 @@ TEST_F(ApiTest, UnknownAndOutOfScopeCasesLookTheSame) {
   // The same holds for sub-resources and for clues.
   const Response hidden_t = Post("/cases/" + std::to_string(id) + "/transitions",
                                  {{"to", "under_investigation"}}, outsider);
-  const Response unknown_t = Post("/cases/999999/transitions", {{"to", "under_investigation"}},
-                                  outsider);
+  const Response unknown_t =
+      Post("/cases/999999/transitions", {{"to", "under_investigation"}}, outsider);
   EXPECT_EQ(hidden_t.status, 404);
   EXPECT_EQ(hidden_t.body, unknown_t.body);
   Id clue_id = 0;
@@ -544,9 +545,9 @@ TEST_F(ApiTest, UnknownAndOutOfScopeCasesLookTheSame) {
 
 TEST_F(ApiTest, UnknownRoutesAre404) {
   const std::string token = Login("off1");
-  for (const std::string target : {"/api/v1/nope", "/api/v1/cases/abc", "/api/v1/cases/0",
-                                   "/api/v1/cases/-1", "/api/v2/health", "/api/v1health",
-                                   "/health", "/api/v1/cases/1/unknown", "/"}) {
+  for (const std::string target :
+       {"/api/v1/nope", "/api/v1/cases/abc", "/api/v1/cases/0", "/api/v1/cases/-1",
+        "/api/v2/health", "/api/v1health", "/health", "/api/v1/cases/1/unknown", "/"}) {
     SCOPED_TRACE(target);
     Request req;
     req.method = "GET";
@@ -633,9 +634,12 @@ TEST_F(ApiTest, BodyOverOneMebibyteIs413) {
 
 TEST_F(ApiTest, WrongMethodIs405) {
   const std::string token = Login("off1");
-  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
-           {"DELETE", "/cases"}, {"GET", "/auth/login"}, {"POST", "/health"},
-           {"PUT", "/cases/1"}, {"DELETE", "/cases/1/actions/2"}}) {
+  for (const auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"DELETE", "/cases"},
+                                                        {"GET", "/auth/login"},
+                                                        {"POST", "/health"},
+                                                        {"PUT", "/cases/1"},
+                                                        {"DELETE", "/cases/1/actions/2"}}) {
     SCOPED_TRACE(method + " " + target);
     const Response r = Call(method, target, "", token);
     EXPECT_EQ(r.status, 405) << r.body;
@@ -714,8 +718,8 @@ std::string Concrete(const std::string& path) {
   return std::regex_replace(path, std::regex(R"(\{[^}]+\})"), "1");
 }
 bool IsHttpMethod(const std::string& key) {
-  static const std::set<std::string> kMethods = {"get",    "put",     "post", "delete",
-                                                 "patch",  "options", "head", "trace"};
+  static const std::set<std::string> kMethods = {"get",   "put",     "post", "delete",
+                                                 "patch", "options", "head", "trace"};
   return kMethods.count(key) > 0;
 }
 std::string Lower(std::string s) {
@@ -739,9 +743,12 @@ TEST_F(ApiTest, OpenApiDocumentIsValidAndListsEveryRoute) {
     }
   }
   std::set<std::string> served;
-  for (const auto& [method, path] : kRoutes) served.insert(Lower(method) + " " + NormalizePattern(path));
-  for (const auto& route : served) EXPECT_TRUE(documented.count(route)) << "undocumented: " << route;
-  for (const auto& op : documented) EXPECT_TRUE(served.count(op)) << "documented, not listed: " << op;
+  for (const auto& [method, path] : kRoutes)
+    served.insert(Lower(method) + " " + NormalizePattern(path));
+  for (const auto& route : served)
+    EXPECT_TRUE(documented.count(route)) << "undocumented: " << route;
+  for (const auto& op : documented)
+    EXPECT_TRUE(served.count(op)) << "documented, not listed: " << op;
 }
 
 TEST_F(ApiTest, EveryListedRouteIsServedAndEveryDocumentedOperationIsRoutable) {
@@ -826,8 +833,8 @@ TEST_F(ApiTest, SqlInjectionTextIsJustText) {
   for (int i = 0; i < 3; ++i) NewCase("普通案件 " + std::to_string(i));
   const std::string token = Login("off1");
   for (const std::string q :
-       {"' OR '1'='1", "' OR 1=1 --", "%'; DROP TABLE cases; --", "\") UNION SELECT * FROM users --",
-        "%", "_", "\\", "'; DELETE FROM clues; --"}) {
+       {"' OR '1'='1", "' OR 1=1 --", "%'; DROP TABLE cases; --",
+        "\") UNION SELECT * FROM users --", "%", "_", "\\", "'; DELETE FROM clues; --"}) {
     SCOPED_TRACE(q);
     for (const std::string list : {"/cases", "/clues"}) {
       const Response r = Call("GET", list + "?q=" + UrlEncode(q), "", token);
@@ -850,7 +857,7 @@ TEST_F(ApiTest, VictimIdentityAppearsOnlyOnTheIdentityRoute) {
   const std::string sup = Login("sup1");
   const std::string analyst = Login("ana1");
   // Identity values as typed and as normalised.
-  const std::vector<std::string> secrets = {"张小红", kChildId, "13812345678", "人民路 8 号",
+  const std::vector<std::string> secrets = {"张小红",     kChildId, "13812345678", "人民路 8 号",
                                             "2015-03-15", "王大明", "13900001111"};
   std::vector<std::pair<std::string, Response>> seen;
   auto keep = [&](const std::string& what, Response r) {
@@ -871,14 +878,13 @@ TEST_F(ApiTest, VictimIdentityAppearsOnlyOnTheIdentityRoute) {
       keep("POST decision", Post("/clues/" + clue_id + "/decision", {{"decision", "file"}}, sup));
   ASSERT_EQ(filed.status, 200) << filed.body;
   const std::string case_path = "/cases/" + std::to_string(J(filed)["case"]["id"].get<Id>());
-  const Response added = keep(
-      "POST persons",
-      Post(case_path + "/persons",
-           {{"role", "victim"},
-            {"sex", "female"},
-            {"age_at_offence", 12},
-            {"identity", {{"name", "王大明"}, {"phone", "139 0000 1111"}}}},
-           officer));
+  const Response added =
+      keep("POST persons", Post(case_path + "/persons",
+                                {{"role", "victim"},
+                                 {"sex", "female"},
+                                 {"age_at_offence", 12},
+                                 {"identity", {{"name", "王大明"}, {"phone", "139 0000 1111"}}}},
+                                officer));
   ASSERT_EQ(added.status, 201) << added.body;
   keep("POST transitions",
        Post(case_path + "/transitions", {{"to", "under_investigation"}}, officer));
@@ -911,8 +917,8 @@ TEST_F(ApiTest, VictimIdentityAppearsOnlyOnTheIdentityRoute) {
   EXPECT_EQ(identity["id_number"], kChildId);
   EXPECT_EQ(identity["phone"], "+8613812345678");
   EXPECT_EQ(identity["date_of_birth"], "2015-03-15");
-  const Json second = J(
-      Call("GET", case_path + "/persons/" + std::to_string(victim2) + "/identity", "", officer));
+  const Json second =
+      J(Call("GET", case_path + "/persons/" + std::to_string(victim2) + "/identity", "", officer));
   EXPECT_EQ(second["name"], "王大明");
   ExpectProblem(
       Call("GET", case_path + "/persons/" + std::to_string(victim1) + "/identity", "", analyst),
@@ -974,11 +980,9 @@ TEST_F(ApiTest, CaseWorkThroughTheApi) {
   const std::string token = Login("off1");
   const std::string c = "/cases/" + std::to_string(id);
 
-  const Response action = Post(c + "/actions",
-                               {{"title", "调取监控"},
-                                {"owner_id", w.officer1},
-                                {"due_at", "2026-03-05T12:00:00Z"}},
-                               token);
+  const Response action = Post(
+      c + "/actions",
+      {{"title", "调取监控"}, {"owner_id", w.officer1}, {"due_at", "2026-03-05T12:00:00Z"}}, token);
   ASSERT_EQ(action.status, 201) << action.body;
   const Id action_id = J(action)["actions"][0]["id"];
   const std::string a = c + "/actions/" + std::to_string(action_id);
@@ -1015,8 +1019,8 @@ TEST_F(ApiTest, CaseWorkThroughTheApi) {
   EXPECT_EQ(J(answered)["status"], "accepted");
   EXPECT_EQ(Call("GET", c, "", sup2).status, 200);
 
-  const Response team = Call("PUT", c + "/team",
-                             Json{{"lead_investigator_id", w.officer1}}.dump(), token);
+  const Response team =
+      Call("PUT", c + "/team", Json{{"lead_investigator_id", w.officer1}}.dump(), token);
   EXPECT_EQ(team.status, 200) << team.body;
 }
 
@@ -1056,7 +1060,8 @@ TEST_F(ApiTest, AuditSearchForSupervisorsAndPrivacyOfficersOnly) {
   EXPECT_TRUE(hit["detail"].is_object());
   EXPECT_EQ(hit["hash"].get<std::string>().size(), 64u);
   EXPECT_TRUE(ParseIso8601(hit["at"].get<std::string>()).has_value());
-  for (const char* key : {"seq", "purpose", "user_unit_name"}) EXPECT_TRUE(hit.contains(key)) << key;
+  for (const char* key : {"seq", "purpose", "user_unit_name"})
+    EXPECT_TRUE(hit.contains(key)) << key;
 
   // A privacy officer gets the same list without detail text.
   const std::string priv = Login("priv");
@@ -1104,9 +1109,8 @@ TEST_F(ApiTest, WhoViewedThisVictimsRecordThroughTheApi) {
   const Response created = Post("/clues", ChildClueBody(), off1);
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string sup = Login("sup1");
-  const Response filed =
-      Post("/clues/" + std::to_string(J(created)["id"].get<Id>()) + "/decision",
-           {{"decision", "file"}}, sup);
+  const Response filed = Post("/clues/" + std::to_string(J(created)["id"].get<Id>()) + "/decision",
+                              {{"decision", "file"}}, sup);
   ASSERT_EQ(filed.status, 200) << filed.body;
   const Id case_id = J(filed)["case"]["id"];
   const Json c = J(Call("GET", "/cases/" + std::to_string(case_id), "", sup));
@@ -1114,11 +1118,12 @@ TEST_F(ApiTest, WhoViewedThisVictimsRecordThroughTheApi) {
   for (const auto& p : c["persons"])
     if (p["role"] == "victim") victim = p["id"];
   ASSERT_NE(victim, 0);
-  ASSERT_EQ(Call("GET", "/cases/" + std::to_string(case_id) + "/persons/" +
-                     std::to_string(victim) + "/identity",
-                 "", sup)
-                .status,
-            200);
+  ASSERT_EQ(
+      Call("GET",
+           "/cases/" + std::to_string(case_id) + "/persons/" + std::to_string(victim) + "/identity",
+           "", sup)
+          .status,
+      200);
   w.services->auditor().Flush();
   const Response r =
       Call("GET", "/audit?object_type=person&object_id=" + std::to_string(victim), "", sup);

@@ -25,7 +25,8 @@ Status ReadString(ondemand::value& v, int line, std::string_view key, std::strin
   return Status::Ok();
 }
 
-Status ReadTime(ondemand::value& v, int line, std::string_view key, std::optional<UnixSeconds>* out) {
+Status ReadTime(ondemand::value& v, int line, std::string_view key,
+                std::optional<UnixSeconds>* out) {
   if (v.is_null()) return Status::Ok();
   std::string s;
   AEGIS_RETURN_IF_ERROR(ReadString(v, line, key, &s));
@@ -40,7 +41,8 @@ Status ReadBool(ondemand::value& v, int line, std::string_view key, bool* out) {
   return Status::Ok();
 }
 
-Status ReadInt(ondemand::value& v, int line, std::string_view key, long min, long max, std::optional<int>* out) {
+Status ReadInt(ondemand::value& v, int line, std::string_view key, long min, long max,
+               std::optional<int>* out) {
   if (v.is_null()) return Status::Ok();
   int64_t x = 0;
   if (v.get_int64().get(x) != SUCCESS) return Bad(line, key, "must be a whole number");

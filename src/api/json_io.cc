@@ -1,8 +1,8 @@
 #include "api/json_io.h"
 
-#include "api/json_writer.h"
-
 #include <cmath>
+
+#include "api/json_writer.h"
 
 namespace aegis::api {
 
@@ -53,8 +53,7 @@ class Reader {
              long long max) const {
     if (!Has(key)) return Status::Ok();
     const Json& v = j_.at(key);
-    if (!v.is_number_integer())
-      return Status::InvalidArgument(Path(key), "must be a whole number");
+    if (!v.is_number_integer()) return Status::InvalidArgument(Path(key), "must be a whole number");
     const long long x = v.get<long long>();
     if (x < min || x > max) {
       return Status::InvalidArgument(
@@ -87,7 +86,8 @@ class Reader {
   }
   Status Bool(const std::string& key, bool* out) const {
     if (!Has(key)) return Status::Ok();
-    if (!j_.at(key).is_boolean()) return Status::InvalidArgument(Path(key), "must be true or false");
+    if (!j_.at(key).is_boolean())
+      return Status::InvalidArgument(Path(key), "must be true or false");
     *out = j_.at(key).get<bool>();
     return Status::Ok();
   }
@@ -111,7 +111,8 @@ class Reader {
     auto v = domain::Parse<E>(s);
     if (!v) {
       std::string allowed;
-      for (E e : domain::AllValues<E>()) allowed += (allowed.empty() ? "" : ", ") + std::string(ToString(e));
+      for (E e : domain::AllValues<E>())
+        allowed += (allowed.empty() ? "" : ", ") + std::string(ToString(e));
       return Status::InvalidArgument(Path(key), "must be one of: " + allowed);
     }
     *out = *v;
@@ -200,10 +201,14 @@ StatusOr<DecisionInput> ParseDecision(const Json& j) {
   DecisionInput in;
   std::string decision;
   AEGIS_RETURN_IF_ERROR(r.Str("decision", &decision, true));
-  if (decision == "file") in.decision = ClueDecision::kFile;
-  else if (decision == "decline") in.decision = ClueDecision::kDecline;
-  else if (decision == "transfer") in.decision = ClueDecision::kTransfer;
-  else return Status::InvalidArgument("decision", "must be one of: file, decline, transfer");
+  if (decision == "file")
+    in.decision = ClueDecision::kFile;
+  else if (decision == "decline")
+    in.decision = ClueDecision::kDecline;
+  else if (decision == "transfer")
+    in.decision = ClueDecision::kTransfer;
+  else
+    return Status::InvalidArgument("decision", "must be one of: file, decline, transfer");
   AEGIS_RETURN_IF_ERROR(r.Str("reason", &in.reason));
   AEGIS_RETURN_IF_ERROR(r.Id("to_unit_id", &in.to_unit_id));
   AEGIS_RETURN_IF_ERROR(r.Str("title", &in.title));
@@ -276,7 +281,7 @@ StatusOr<TeamInput> ParseTeam(const Json& j) {
 // ---- Rendering
 
 Json ToJson(const Unit& u) {
-  return {{"id", u.id},     {"code", u.code},         {"name", u.name},
+  return {{"id", u.id},           {"code", u.code},           {"name", u.name},
           {"name_en", u.name_en}, {"type", ToString(u.type)}, {"parent_id", Opt(u.parent_id)}};
 }
 
@@ -285,8 +290,12 @@ Json ToJson(const User& u, const Unit& unit) {
           {"username", u.username},
           {"display_name", u.display_name},
           {"role", ToString(u.role)},
-          {"unit", {{"id", unit.id}, {"code", unit.code}, {"name", unit.name},
-                    {"name_en", unit.name_en}, {"type", ToString(unit.type)}}}};
+          {"unit",
+           {{"id", unit.id},
+            {"code", unit.code},
+            {"name", unit.name},
+            {"name_en", unit.name_en},
+            {"type", ToString(unit.type)}}}};
 }
 
 Json FactsToJson(const OffenceFacts& f) {
@@ -344,8 +353,10 @@ namespace {
 
 void WriteTime(JsonWriter& w, std::string_view key, const std::optional<UnixSeconds>& t) {
   w.Key(key);
-  if (t) w.String(FormatIso8601(*t));
-  else w.Null();
+  if (t)
+    w.String(FormatIso8601(*t));
+  else
+    w.Null();
 }
 
 void WriteFacts(JsonWriter& w, const OffenceFacts& f) {
@@ -385,8 +396,10 @@ void WriteSummaryMembers(JsonWriter& w, const CaseSummaryView& v) {
   WriteTime(w, "stage_deadline", c.stage_deadline);
   w.Field("stage_deadline_label", c.stage_deadline_label);
   w.Key("deadline_state");
-  if (v.deadline_state) w.String(ToString(*v.deadline_state));
-  else w.Null();
+  if (v.deadline_state)
+    w.String(ToString(*v.deadline_state));
+  else
+    w.Null();
   w.Key("lead_investigator_id").Optional(c.lead_investigator_id);
   w.Field("lead_investigator_name", v.lead_investigator_name);
   w.Key("victim_pseudonyms").BeginArray();
@@ -436,7 +449,10 @@ void WriteRef(JsonWriter& w, std::string_view key, const std::optional<NamedRef>
     w.Null();
     return;
   }
-  w.BeginObject().Field("id", static_cast<long long>(r->id)).Field("display_name", r->name).EndObject();
+  w.BeginObject()
+      .Field("id", static_cast<long long>(r->id))
+      .Field("display_name", r->name)
+      .EndObject();
 }
 
 }  // namespace
@@ -525,7 +541,8 @@ std::string CaseDetailJson(const CaseDetailView& d) {
     w.Field("actor_name", e.actor_name);
     // Event details are JSON objects the services wrote; anything else is shown as empty.
     const std::string& detail = e.event.detail;
-    w.Key("detail").Raw(!detail.empty() && detail.front() == '{' && detail.back() == '}' ? detail : "{}");
+    w.Key("detail").Raw(!detail.empty() && detail.front() == '{' && detail.back() == '}' ? detail
+                                                                                         : "{}");
     w.EndObject();
   }
   w.EndArray();
@@ -547,8 +564,10 @@ std::string CaseDetailJson(const CaseDetailView& d) {
     w.Field("to", ToString(n.to));
     w.Field("allowed", n.allowed);
     w.Key("reason");
-    if (n.allowed) w.Null();
-    else w.String(n.why_not);
+    if (n.allowed)
+      w.Null();
+    else
+      w.String(n.why_not);
     w.Field("requires_reason", n.requires_reason);
     w.Field("requires_procuratorate", n.requires_procuratorate);
     w.EndObject();
@@ -588,9 +607,11 @@ Json ToJson(const WorklistView& w) {
           {"cases", cases},
           {"actions", actions},
           {"referral_alerts", ReferralAlertsJson(w.referral_alerts)},
-          {"counts", {{"overdue", w.overdue}, {"due_soon", w.due_soon},
-                      {"open_cases", static_cast<long long>(w.cases.size())},
-                      {"open_actions", open_actions}}}};
+          {"counts",
+           {{"overdue", w.overdue},
+            {"due_soon", w.due_soon},
+            {"open_cases", static_cast<long long>(w.cases.size())},
+            {"open_actions", open_actions}}}};
 }
 
 Json ToJson(const BoardView& b) {
@@ -599,8 +620,10 @@ Json ToJson(const BoardView& b) {
   for (const auto& c : b.pending_decisions) pending.push_back(ToJson(c, false));
   for (const auto& c : b.major_cases) major.push_back(ToJson(c));
   for (const auto& w : b.workload) {
-    workload.push_back({{"user_id", w.user_id}, {"display_name", w.display_name},
-                        {"open_actions", w.open_actions}, {"overdue_actions", w.overdue_actions},
+    workload.push_back({{"user_id", w.user_id},
+                        {"display_name", w.display_name},
+                        {"open_actions", w.open_actions},
+                        {"overdue_actions", w.overdue_actions},
                         {"open_cases", w.open_cases}});
   }
   for (const auto& a : b.assistance_incoming) incoming.push_back(ToJson(a));
@@ -608,16 +631,21 @@ Json ToJson(const BoardView& b) {
           {"major_cases", major},
           {"workload", workload},
           {"assistance_incoming", incoming},
-          {"counts", {{"overdue_decisions", b.overdue_decisions},
-                      {"due_soon_decisions", b.due_soon_decisions},
-                      {"open_major", b.open_major}}}};
+          {"counts",
+           {{"overdue_decisions", b.overdue_decisions},
+            {"due_soon_decisions", b.due_soon_decisions},
+            {"open_major", b.open_major}}}};
 }
 
 Json ToJson(const storage::CountFigures& f) {
-  return {{"clues_received", f.clues_received},   {"cases_filed", f.cases_filed},
-          {"cases_solved", f.cases_solved},       {"historic_solved", f.historic_solved},
-          {"suspects_arrested", f.suspects_arrested}, {"overdue_decisions", f.overdue_decisions},
-          {"open_major", f.open_major},           {"minor_victim_cases", f.minor_victim_cases}};
+  return {{"clues_received", f.clues_received},
+          {"cases_filed", f.cases_filed},
+          {"cases_solved", f.cases_solved},
+          {"historic_solved", f.historic_solved},
+          {"suspects_arrested", f.suspects_arrested},
+          {"overdue_decisions", f.overdue_decisions},
+          {"open_major", f.open_major},
+          {"minor_victim_cases", f.minor_victim_cases}};
 }
 
 Json ToJson(const Campaign& c) {
@@ -639,8 +667,8 @@ Json ToJson(const DashboardView& d) {
     by_unit.push_back(row);
   }
   for (const auto& m : d.by_month)
-    by_month.push_back({{"month", m.month}, {"clues", m.clues}, {"filed", m.filed},
-                        {"solved", m.solved}});
+    by_month.push_back(
+        {{"month", m.month}, {"clues", m.clues}, {"filed", m.filed}, {"solved", m.solved}});
   return {{"campaign", d.campaign ? ToJson(*d.campaign) : Json(nullptr)},
           {"scope_unit", ToJson(d.scope_unit)},
           {"totals", ToJson(d.totals)},
@@ -649,8 +677,11 @@ Json ToJson(const DashboardView& d) {
 }
 
 Json ToJson(const Identity& i) {
-  return {{"name", i.name}, {"id_number", i.id_number}, {"phone", i.phone},
-          {"address", i.address}, {"date_of_birth", i.date_of_birth}};
+  return {{"name", i.name},
+          {"id_number", i.id_number},
+          {"phone", i.phone},
+          {"address", i.address},
+          {"date_of_birth", i.date_of_birth}};
 }
 
 Json MetaJson(const Services& s) {
@@ -661,24 +692,29 @@ Json MetaJson(const Services& s) {
   };
   Json tracks = Json::array();
   for (const auto& t : s.deadline_rules().review_tracks) {
-    tracks.push_back({{"track", ToString(t.track)}, {"days", t.days},
-                      {"requires_approval", t.requires_approval}, {"basis", t.basis},
+    tracks.push_back({{"track", ToString(t.track)},
+                      {"days", t.days},
+                      {"requires_approval", t.requires_approval},
+                      {"basis", t.basis},
                       {"basis_en", t.basis_en}});
   }
   Json checklist = Json::array();
   for (const auto& c : StandardChecklist()) {
-    checklist.push_back({{"key", c.key}, {"label", c.label}, {"label_en", c.label_en},
+    checklist.push_back({{"key", c.key},
+                         {"label", c.label},
+                         {"label_en", c.label_en},
                          {"stage", ToString(c.stage)},
                          {"required_for_prosecution", c.required_for_prosecution}});
   }
   Json rules = Json::array();
   for (const auto& r : s.major_rules().rules) {
-    rules.push_back({{"key", r.key}, {"label", r.label}, {"label_en", r.label_en},
-                     {"priority", r.priority}});
+    rules.push_back(
+        {{"key", r.key}, {"label", r.label}, {"label_en", r.label_en}, {"priority", r.priority}});
   }
   Json transitions = Json::array();
   for (const auto& t : TransitionRules()) {
-    transitions.push_back({{"from", ToString(t.from)}, {"to", ToString(t.to)},
+    transitions.push_back({{"from", ToString(t.from)},
+                           {"to", ToString(t.to)},
                            {"allowed_roles", names(t.allowed_roles)},
                            {"requires_reason", t.requires_reason},
                            {"requires_suspect", t.requires_suspect},
@@ -696,8 +732,9 @@ Json MetaJson(const Services& s) {
           {"checklist", checklist},
           {"major_rules", {{"version", s.major_rules().version}, {"rules", rules}}},
           {"transitions", transitions},
-          {"deadline_rules", {{"jurisdiction", s.deadline_rules().jurisdiction},
-                              {"version", s.deadline_rules().version}}},
+          {"deadline_rules",
+           {{"jurisdiction", s.deadline_rules().jurisdiction},
+            {"version", s.deadline_rules().version}}},
           {"warn_before_hours", s.deadline_rules().warn_before_hours}};
 }
 

@@ -64,8 +64,10 @@ class JsonWriter {
   template <typename T>
   JsonWriter& Optional(const std::optional<T>& v) {
     if (!v) return Null();
-    if constexpr (std::is_same_v<T, double>) return Double(*v);
-    else return Int(static_cast<std::int64_t>(*v));
+    if constexpr (std::is_same_v<T, double>)
+      return Double(*v);
+    else
+      return Int(static_cast<std::int64_t>(*v));
   }
 
   // Convenience: Key + value.
@@ -107,11 +109,21 @@ class JsonWriter {
     for (char ch : s) {
       const auto c = static_cast<unsigned char>(ch);
       switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
+        case '"':
+          out_ += "\\\"";
+          break;
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
         default:
           if (c < 0x20) {
             char buf[8];

@@ -11,9 +11,9 @@
 
 #include "api/api.h"
 #include "api/case_import.h"
+#include "app/http_server.h"
 #include "domain/major_case_rules.h"
 #include "domain/review_deadlines.h"
-#include "app/http_server.h"
 #include "services/audit_chain.h"
 #include "services/demo_data.h"
 #include "services/services.h"
@@ -53,14 +53,14 @@ int VerifyAudit(const std::string& db, const std::string& audit_key_file,
     const size_t colon = expect_head.find(':');
     long long seq = 0;
     const auto [end, ec] = std::from_chars(expect_head.data(), expect_head.data() + colon, seq);
-    auto hash = colon == std::string::npos ? StatusOr<std::string>(Status::InvalidArgument(
-                                                 "--expect-head", "must be SEQ:HASH"))
-                                           : services::FromHex(expect_head.substr(colon + 1),
-                                                               "--expect-head");
+    auto hash =
+        colon == std::string::npos
+            ? StatusOr<std::string>(Status::InvalidArgument("--expect-head", "must be SEQ:HASH"))
+            : services::FromHex(expect_head.substr(colon + 1), "--expect-head");
     if (!hash.ok()) return Fail(hash.status());
     if (ec != std::errc() || end != expect_head.data() + colon || seq < 1 || hash->size() != 32)
-      return Fail(Status::InvalidArgument("--expect-head",
-                                          "must be SEQ:HASH with 64 hexadecimal digits"));
+      return Fail(
+          Status::InvalidArgument("--expect-head", "must be SEQ:HASH with 64 hexadecimal digits"));
     options.expected_head = storage::AuditHead{seq, *hash};
   }
   for (const auto& hex : public_keys_hex) {
@@ -87,8 +87,8 @@ int VerifyAudit(const std::string& db, const std::string& audit_key_file,
   if (!report->ok()) {
     std::cout << "audit chain FAILED at seq " << report->seq << " ("
               << services::ToString(report->problem) << "): " << report->message << "\n";
-    std::cout << report->records << " records verified before the problem, "
-              << report->checkpoints << " checkpoints read\n";
+    std::cout << report->records << " records verified before the problem, " << report->checkpoints
+              << " checkpoints read\n";
     return 3;
   }
   std::cout << "audit chain OK: " << report->records << " records (seq 1 to " << report->head_seq
@@ -109,7 +109,8 @@ int VerifyAudit(const std::string& db, const std::string& audit_key_file,
 
 std::string FindWebRoot(const std::string& given) {
   if (!given.empty()) return given;
-  for (const std::string& candidate : {std::string("web/dist"), std::string(AEGIS_SOURCE_DIR) + "/web/dist"}) {
+  for (const std::string& candidate :
+       {std::string("web/dist"), std::string(AEGIS_SOURCE_DIR) + "/web/dist"}) {
     if (std::filesystem::exists(candidate + "/index.html")) return candidate;
   }
   return {};
@@ -126,38 +127,53 @@ int main(int argc, char** argv) {
   std::string db = "data/aegis.db", key_file;
   auto add_db = [&](CLI::App* cmd) {
     cmd->add_option("--db", db, "SQLite database file")->capture_default_str();
-    cmd->add_option("--key-file", key_file, "master key file (default: <db>.key, created if absent)");
+    cmd->add_option("--key-file", key_file,
+                    "master key file (default: <db>.key, created if absent)");
   };
 
   auto* serve = app.add_subcommand("serve", "serve the API and the web UI");
   add_db(serve);
   app::ServerOptions server;
   serve->add_option("--host", server.host, "address to listen on")->capture_default_str();
-  serve->add_option("--port", server.port, "port")->capture_default_str()->check(CLI::Range(1, 65535));
+  serve->add_option("--port", server.port, "port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
   serve->add_option("--web", server.web_root, "directory of the built web UI (default: web/dist)");
-  serve->add_option("--threads", server.threads, "network threads")->capture_default_str()->check(CLI::Range(1, 64));
+  serve->add_option("--threads", server.threads, "network threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   std::string deadline_rules_file, major_rules_file;
-  serve->add_option("--deadline-rules", deadline_rules_file,
-                    "JSON file of filing-review and stage time limits (default: built-in CN-MPS rules)")
+  serve
+      ->add_option(
+          "--deadline-rules", deadline_rules_file,
+          "JSON file of filing-review and stage time limits (default: built-in CN-MPS rules)")
       ->check(CLI::ExistingFile);
-  serve->add_option("--major-rules", major_rules_file,
-                    "JSON file of major-case rules (default: built-in rule set)")
+  serve
+      ->add_option("--major-rules", major_rules_file,
+                   "JSON file of major-case rules (default: built-in rule set)")
       ->check(CLI::ExistingFile);
   services::ServiceOptions service_opt;
-  serve->add_option("--login-attempts-per-minute", service_opt.login_attempts_per_minute,
-                    "sign-in attempts allowed per client address and minute")
-      ->capture_default_str()->check(CLI::Range(1, 100000));
+  serve
+      ->add_option("--login-attempts-per-minute", service_opt.login_attempts_per_minute,
+                   "sign-in attempts allowed per client address and minute")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
 
-  auto* demo = app.add_subcommand("demo", "create a realistic synthetic data set in a new database");
+  auto* demo =
+      app.add_subcommand("demo", "create a realistic synthetic data set in a new database");
   add_db(demo);
   services::DemoOptions demo_opt;
-  std::string incidents = std::string(AEGIS_SOURCE_DIR) + "/data/fixtures/sf_sex_offenses_2003_2015.csv";
+  std::string incidents =
+      std::string(AEGIS_SOURCE_DIR) + "/data/fixtures/sf_sex_offenses_2003_2015.csv";
   demo->add_option("--cases", demo_opt.cases, "number of clues to generate (most become cases)")
-      ->capture_default_str()->check(CLI::Range(1, 10000000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
   demo->add_option("--seed", demo_opt.seed, "random seed")->capture_default_str();
-  demo->add_option("--incidents", incidents, "public incident CSV that seeds places and times")->capture_default_str();
+  demo->add_option("--incidents", incidents, "public incident CSV that seeds places and times")
+      ->capture_default_str();
 
-  auto* import = app.add_subcommand("import", "bulk-import case records (JSON lines) into the database");
+  auto* import =
+      app.add_subcommand("import", "bulk-import case records (JSON lines) into the database");
   add_db(import);
   std::string import_file;
   import->add_option("--cases", import_file, "file with one JSON case record per line")->required();
@@ -172,24 +188,31 @@ int main(int argc, char** argv) {
   auto* audit_verify = audit->add_subcommand(
       "verify", "recompute the audit hash chain and check every signed checkpoint");
   audit_verify->add_option("--db", db, "SQLite database file")->capture_default_str();
-  audit_verify->add_option("--audit-key-file", audit_key_file,
-                           "checkpoint signing key whose public key is trusted (default: <db>.audit.key)");
+  audit_verify->add_option(
+      "--audit-key-file", audit_key_file,
+      "checkpoint signing key whose public key is trusted (default: <db>.audit.key)");
   audit_verify->add_option("--public-key", public_keys,
                            "trusted Ed25519 public key in hex (repeatable; replaces the key file)");
   std::string expect_head;
   audit_verify->add_option("--expect-head", expect_head,
                            "SEQ:HASH printed by an earlier verify; the chain must still hold it");
-  auto* audit_key = audit->add_subcommand("public-key", "print the checkpoint signing key's public key");
+  auto* audit_key =
+      audit->add_subcommand("public-key", "print the checkpoint signing key's public key");
   audit_key->add_option("--db", db, "SQLite database file")->capture_default_str();
   audit_key->add_option("--audit-key-file", audit_key_file, "default: <db>.audit.key");
 
   auto* user = app.add_subcommand("user", "manage user accounts");
   user->require_subcommand(1);
-  auto* user_add = user->add_subcommand("add", "add a user; the password is read from standard input");
+  auto* user_add =
+      user->add_subcommand("add", "add a user; the password is read from standard input");
   add_db(user_add);
   std::string username, display_name, role_name, unit_code;
   user_add->add_option("--username", username, "login name")->required();
-  user_add->add_option("--role", role_name, "officer, supervisor, analyst, forensic, prosecutor, partner, administrator or privacy_officer")->required();
+  user_add
+      ->add_option("--role", role_name,
+                   "officer, supervisor, analyst, forensic, prosecutor, partner, administrator or "
+                   "privacy_officer")
+      ->required();
   user_add->add_option("--unit", unit_code, "code of the user's unit")->required();
   user_add->add_option("--name", display_name, "display name");
 
@@ -246,14 +269,18 @@ int main(int argc, char** argv) {
       const long long pct = done * 100 / total;
       if (pct == last_pct) return;
       last_pct = pct;
-      if (tty) std::cerr << "\rgenerating clues and cases: " << pct << "% (" << done << "/" << total << ")" << std::flush;
-      else if (pct % 10 == 0) std::cerr << "generating clues and cases: " << pct << "%\n";
+      if (tty)
+        std::cerr << "\rgenerating clues and cases: " << pct << "% (" << done << "/" << total << ")"
+                  << std::flush;
+      else if (pct % 10 == 0)
+        std::cerr << "generating clues and cases: " << pct << "%\n";
     };
     const auto started = std::chrono::steady_clock::now();
     auto summary = services::GenerateDemoData(*store, *vault, *seeds, demo_opt);
     if (tty) std::cerr << "\n";
     if (!summary.ok()) return Fail(summary.status());
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "demo data in " << db << ": " << summary->units << " units, " << summary->users
               << " users, " << summary->clues << " clues, " << summary->cases << " cases, "
               << summary->persons << " persons, " << summary->actions << " actions ("
@@ -292,14 +319,17 @@ int main(int argc, char** argv) {
     const auto started = std::chrono::steady_clock::now();
     auto rows = api::ParseCaseNdjson(ss.str());
     if (!rows.ok()) return Fail(rows.status());
-    const double parsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double parsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cerr << "parsed " << rows->size() << " records in " << parsed << " s; loading...\n";
     auto summary = svc.ImportCases(*rows);
     if (!summary.ok()) return Fail(summary.status());
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "imported " << summary->cases << " cases (" << summary->major << " major, "
-              << summary->historic << " historic) in " << secs << " s: "
-              << static_cast<long long>(summary->cases / std::max(secs, 1e-6)) << " cases/s\n";
+              << summary->historic << " historic) in " << secs
+              << " s: " << static_cast<long long>(summary->cases / std::max(secs, 1e-6))
+              << " cases/s\n";
     return 0;
   }
 
@@ -310,7 +340,8 @@ int main(int argc, char** argv) {
     std::getline(std::cin, password);
     auto created = svc.AddUser(username, display_name, *role, unit_code, password);
     if (!created.ok()) return Fail(created.status());
-    std::cout << "added user " << created->username << " (" << role_name << ") with id " << created->id << "\n";
+    std::cout << "added user " << created->username << " (" << role_name << ") with id "
+              << created->id << "\n";
     return 0;
   }
 
@@ -324,13 +355,16 @@ int main(int argc, char** argv) {
     };
     if (!deadline_rules_file.empty()) {
       auto rules = domain::ParseDeadlineRules(read_file(deadline_rules_file));
-      if (!rules.ok()) return Fail(Status::InvalidArgument(deadline_rules_file, rules.status().ToString()));
-      spdlog::info("deadline rules {} {} from {}", rules->jurisdiction, rules->version, deadline_rules_file);
+      if (!rules.ok())
+        return Fail(Status::InvalidArgument(deadline_rules_file, rules.status().ToString()));
+      spdlog::info("deadline rules {} {} from {}", rules->jurisdiction, rules->version,
+                   deadline_rules_file);
       svc.SetDeadlineRules(std::move(rules).value());
     }
     if (!major_rules_file.empty()) {
       auto rules = domain::ParseMajorCaseRules(read_file(major_rules_file));
-      if (!rules.ok()) return Fail(Status::InvalidArgument(major_rules_file, rules.status().ToString()));
+      if (!rules.ok())
+        return Fail(Status::InvalidArgument(major_rules_file, rules.status().ToString()));
       spdlog::info("major-case rules {} from {}", rules->version, major_rules_file);
       svc.SetMajorCaseRules(std::move(rules).value());
     }

@@ -13,15 +13,15 @@ namespace aegis {
 // Canonical error kinds. The API layer maps each to one HTTP status in one place.
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,     // 400: bad input; `field` names the offending field
-  kUnauthenticated,     // 401: no valid session or token
-  kPermissionDenied,    // 403: authenticated but not allowed
-  kNotFound,            // 404
-  kConflict,            // 409: state does not allow it (wrong transition, duplicate)
-  kPayloadTooLarge,     // 413
-  kResourceExhausted,   // 429
-  kInternal,            // 500
-  kUnavailable,         // 503
+  kInvalidArgument,    // 400: bad input; `field` names the offending field
+  kUnauthenticated,    // 401: no valid session or token
+  kPermissionDenied,   // 403: authenticated but not allowed
+  kNotFound,           // 404
+  kConflict,           // 409: state does not allow it (wrong transition, duplicate)
+  kPayloadTooLarge,    // 413
+  kResourceExhausted,  // 429
+  kInternal,           // 500
+  kUnavailable,        // 503
 };
 
 // Returns a stable lower-case name for `code` ("invalid_argument", ...).
@@ -43,11 +43,15 @@ class [[nodiscard]] Status {
   static Status PermissionDenied(std::string message) {
     return {StatusCode::kPermissionDenied, std::move(message)};
   }
-  static Status NotFound(std::string message) { return {StatusCode::kNotFound, std::move(message)}; }
+  static Status NotFound(std::string message) {
+    return {StatusCode::kNotFound, std::move(message)};
+  }
   static Status Conflict(std::string message, std::string field = {}) {
     return {StatusCode::kConflict, std::move(message), std::move(field)};
   }
-  static Status Internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
+  static Status Internal(std::string message) {
+    return {StatusCode::kInternal, std::move(message)};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
@@ -86,9 +90,9 @@ class [[nodiscard]] StatusOr {
 }  // namespace aegis
 
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define AEGIS_RETURN_IF_ERROR(expr)         \
-  do {                                      \
-    ::aegis::Status aegis_status_ = (expr); \
+#define AEGIS_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::aegis::Status aegis_status_ = (expr);        \
     if (!aegis_status_.ok()) return aegis_status_; \
   } while (0)
 

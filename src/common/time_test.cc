@@ -24,8 +24,9 @@ TEST(TimeTest, AcceptsDateOnlyAndSpaceSeparator) {
 }
 
 TEST(TimeTest, RejectsMalformed) {
-  for (const char* bad : {"", "2026-13-01", "2026-02-30", "2026-1-01", "20260101", "2026-01-01T25:00",
-                          "2026-01-01T10:00:00+99:00", "2026-01-01Tx", "abcd-ef-gh"}) {
+  for (const char* bad :
+       {"", "2026-13-01", "2026-02-30", "2026-1-01", "20260101", "2026-01-01T25:00",
+        "2026-01-01T10:00:00+99:00", "2026-01-01Tx", "abcd-ef-gh"}) {
     EXPECT_FALSE(ParseIso8601(bad).has_value()) << bad;
   }
 }

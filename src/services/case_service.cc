@@ -15,8 +15,8 @@ using namespace aegis::domain;
 
 namespace {
 
-CaseSummaryView Summarize(storage::Repo& r, Names& names, const Case& c,
-                          const DeadlineRules& rules, UnixSeconds now, bool with_pseudonyms) {
+CaseSummaryView Summarize(storage::Repo& r, Names& names, const Case& c, const DeadlineRules& rules,
+                          UnixSeconds now, bool with_pseudonyms) {
   CaseSummaryView v;
   v.c = c;
   v.unit_name = names.UnitName(c.unit_id);
@@ -27,7 +27,8 @@ CaseSummaryView Summarize(storage::Repo& r, Names& names, const Case& c,
     auto persons = r.ListPersons(c.id);
     if (persons.ok()) {
       for (const auto& pr : *persons)
-        if (pr.person.role == PersonRole::kVictim) v.victim_pseudonyms.push_back(pr.person.pseudonym);
+        if (pr.person.role == PersonRole::kVictim)
+          v.victim_pseudonyms.push_back(pr.person.pseudonym);
     }
   }
   return v;
@@ -66,8 +67,7 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
     if (pr.person.role == PersonRole::kVictim)
       d.summary.victim_pseudonyms.push_back(pr.person.pseudonym);
     if (pr.person.role == PersonRole::kSuspect) ++suspects;
-    d.person_has_identity.push_back(!pr.identity_cipher.empty() ||
-                                    !pr.identity_plain_json.empty());
+    d.person_has_identity.push_back(!pr.identity_cipher.empty() || !pr.identity_plain_json.empty());
     d.persons.push_back(pr.person);
   }
   AEGIS_ASSIGN_OR_RETURN(auto states, r.ListChecklist(c.id));
@@ -90,7 +90,8 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
   AEGIS_ASSIGN_OR_RETURN(auto actions, r.ListActions(c.id));
   for (auto& a : actions) {
     const bool open = a.status == ActionStatus::kAllocated || a.status == ActionStatus::kInProgress;
-    d.actions.push_back({a, names.User(a.owner_id), open && a.due_at && *a.due_at < now, c.reference});
+    d.actions.push_back(
+        {a, names.User(a.owner_id), open && a.due_at && *a.due_at < now, c.reference});
   }
   AEGIS_ASSIGN_OR_RETURN(auto assistance, r.ListAssistanceForCase(c.id));
   for (auto& a : assistance) {
@@ -106,7 +107,7 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
   ctx.suspect_count = suspects;
   ctx.done_checklist_keys = done_keys;
   ctx.has_procuratorate = true;  // the UI asks for it when required
-  ctx.reason = "-";               // likewise
+  ctx.reason = "-";              // likewise
   for (CaseStage to : NextStages(c.stage)) {
     NextStageView nv;
     nv.to = to;
@@ -155,8 +156,8 @@ StatusOr<ListView<CaseSummaryView>> Services::ListCases(const Principal& p,
       out.items.push_back(Summarize(r, names, c, deadline_rules_, now, true));
     return Status::Ok();
   }));
-  auditor_->Record(MakeAudit(p, now, "case.list", "case", std::nullopt, true,
-                             {{"returned", out.items.size()}}));
+  auditor_->Record(
+      MakeAudit(p, now, "case.list", "case", std::nullopt, true, {{"returned", out.items.size()}}));
   return out;
 }
 
@@ -197,57 +198,61 @@ static StatusOr<CaseDetailView> MutateCase(Services& s, const Principal& p, Id i
   return d;
 }
 
-StatusOr<CaseDetailView> Services::Transition(const Principal& p, Id id, const TransitionInput& in) {
+StatusOr<CaseDetailView> Services::Transition(const Principal& p, Id id,
+                                              const TransitionInput& in) {
   AEGIS_RETURN_IF_ERROR(internal::CheckText("reason", in.reason, 0, 2000));
-  return MutateCase(*this, p, id, Capability::kTransitionCase, "case.transition",
-                    [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto persons, r.ListPersons(id));
-    AEGIS_ASSIGN_OR_RETURN(auto states, r.ListChecklist(id));
-    TransitionContext ctx;
-    ctx.actor_role = p.user.role;
-    ctx.suspect_count = static_cast<int>(std::count_if(persons.begin(), persons.end(), [](auto& x) {
-      return x.person.role == PersonRole::kSuspect;
-    }));
-    for (const auto& s : states)
-      if (s.done_at) ctx.done_checklist_keys.push_back(s.key);
-    if (in.procuratorate_unit_id) {
-      AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(*in.procuratorate_unit_id));
-      if (!unit || unit->type != UnitType::kProcuratorate)
-        return Status::InvalidArgument("procuratorate_unit_id", "must be a procuratorate");
-    }
-    ctx.has_procuratorate = in.procuratorate_unit_id.has_value();
-    ctx.reason = in.reason;
-    AEGIS_RETURN_IF_ERROR(CheckTransition(c.stage, in.to, ctx, StandardChecklist()));
-    const CaseStage from = c.stage;
-    c.stage = in.to;
-    // Only the transfer for prosecution names the procuratorate (it opens the case to its
-    // prosecutors); a procuratorate sent with any other transition is ignored.
-    if (in.procuratorate_unit_id && in.to == CaseStage::kTransferredForProsecution)
-      c.procuratorate_unit_id = in.procuratorate_unit_id;
-    if (in.to == CaseStage::kSolved && !c.solved_at) c.solved_at = now;
-    if (in.to == CaseStage::kClosed) c.closed_at = now;
-    if (in.to == CaseStage::kReopened) {
-      c.reopened = true;
-      c.historic = true;  // a reopened cold case counts as historic
-    }
-    if (in.to == CaseStage::kSuspectDetained) AEGIS_RETURN_IF_ERROR(r.MarkSuspectsDetained(id, now));
-    c.stage_deadline.reset();
-    c.stage_deadline_label.clear();
-    if (const StageDeadlineRule* rule = deadline_rules_.FindStageDeadline(in.to)) {
-      c.stage_deadline = now + rule->days * kSecondsPerDay;
-      c.stage_deadline_label = rule->label;
-    }
-    c.updated_at = now;
-    AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
-    AEGIS_RETURN_IF_ERROR(internal::NotifyStageChange(r, vault_, c, from, in.to, now));
-    detail = {{"from", ToString(from)}, {"to", ToString(in.to)}};
-    if (!in.reason.empty()) detail["reason"] = in.reason;
-    if (c.stage_deadline) {
-      detail["deadline"] = FormatIso8601(*c.stage_deadline);
-      detail["deadline_label"] = c.stage_deadline_label;
-    }
-    return r.InsertEvent({0, id, now, p.user.id, "transition", detail.dump()}).status();
-  });
+  return MutateCase(
+      *this, p, id, Capability::kTransitionCase, "case.transition",
+      [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto persons, r.ListPersons(id));
+        AEGIS_ASSIGN_OR_RETURN(auto states, r.ListChecklist(id));
+        TransitionContext ctx;
+        ctx.actor_role = p.user.role;
+        ctx.suspect_count =
+            static_cast<int>(std::count_if(persons.begin(), persons.end(), [](auto& x) {
+              return x.person.role == PersonRole::kSuspect;
+            }));
+        for (const auto& s : states)
+          if (s.done_at) ctx.done_checklist_keys.push_back(s.key);
+        if (in.procuratorate_unit_id) {
+          AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(*in.procuratorate_unit_id));
+          if (!unit || unit->type != UnitType::kProcuratorate)
+            return Status::InvalidArgument("procuratorate_unit_id", "must be a procuratorate");
+        }
+        ctx.has_procuratorate = in.procuratorate_unit_id.has_value();
+        ctx.reason = in.reason;
+        AEGIS_RETURN_IF_ERROR(CheckTransition(c.stage, in.to, ctx, StandardChecklist()));
+        const CaseStage from = c.stage;
+        c.stage = in.to;
+        // Only the transfer for prosecution names the procuratorate (it opens the case to its
+        // prosecutors); a procuratorate sent with any other transition is ignored.
+        if (in.procuratorate_unit_id && in.to == CaseStage::kTransferredForProsecution)
+          c.procuratorate_unit_id = in.procuratorate_unit_id;
+        if (in.to == CaseStage::kSolved && !c.solved_at) c.solved_at = now;
+        if (in.to == CaseStage::kClosed) c.closed_at = now;
+        if (in.to == CaseStage::kReopened) {
+          c.reopened = true;
+          c.historic = true;  // a reopened cold case counts as historic
+        }
+        if (in.to == CaseStage::kSuspectDetained)
+          AEGIS_RETURN_IF_ERROR(r.MarkSuspectsDetained(id, now));
+        c.stage_deadline.reset();
+        c.stage_deadline_label.clear();
+        if (const StageDeadlineRule* rule = deadline_rules_.FindStageDeadline(in.to)) {
+          c.stage_deadline = now + rule->days * kSecondsPerDay;
+          c.stage_deadline_label = rule->label;
+        }
+        c.updated_at = now;
+        AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+        AEGIS_RETURN_IF_ERROR(internal::NotifyStageChange(r, vault_, c, from, in.to, now));
+        detail = {{"from", ToString(from)}, {"to", ToString(in.to)}};
+        if (!in.reason.empty()) detail["reason"] = in.reason;
+        if (c.stage_deadline) {
+          detail["deadline"] = FormatIso8601(*c.stage_deadline);
+          detail["deadline_label"] = c.stage_deadline_label;
+        }
+        return r.InsertEvent({0, id, now, p.user.id, "transition", detail.dump()}).status();
+      });
 }
 
 StatusOr<CaseDetailView> Services::SetChecklist(const Principal& p, Id id, const std::string& key,
@@ -255,18 +260,19 @@ StatusOr<CaseDetailView> Services::SetChecklist(const Principal& p, Id id, const
   const auto& items = StandardChecklist();
   if (std::none_of(items.begin(), items.end(), [&](auto& i) { return i.key == key; }))
     return Status::NotFound("no checklist item " + key.substr(0, 64));
-  return MutateCase(*this, p, id, Capability::kEditCase, "case.checklist",
-                    [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
-    // Before the change: the outbox tells the victims only when the kit item becomes done.
-    AEGIS_RETURN_IF_ERROR(internal::NotifyChecklistChange(r, vault_, c, key, done, now));
-    AEGIS_RETURN_IF_ERROR(r.SetChecklist(id, key, done ? std::optional<UnixSeconds>(now)
-                                                       : std::nullopt,
-                                         done ? std::optional<Id>(p.user.id) : std::nullopt));
-    c.updated_at = now;
-    AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
-    detail = {{"key", key}, {"done", done}};
-    return r.InsertEvent({0, id, now, p.user.id, "checklist", detail.dump()}).status();
-  });
+  return MutateCase(
+      *this, p, id, Capability::kEditCase, "case.checklist",
+      [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        // Before the change: the outbox tells the victims only when the kit item becomes done.
+        AEGIS_RETURN_IF_ERROR(internal::NotifyChecklistChange(r, vault_, c, key, done, now));
+        AEGIS_RETURN_IF_ERROR(r.SetChecklist(id, key,
+                                             done ? std::optional<UnixSeconds>(now) : std::nullopt,
+                                             done ? std::optional<Id>(p.user.id) : std::nullopt));
+        c.updated_at = now;
+        AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+        detail = {{"key", key}, {"done", done}};
+        return r.InsertEvent({0, id, now, p.user.id, "checklist", detail.dump()}).status();
+      });
 }
 
 StatusOr<CaseDetailView> Services::AddPerson(const Principal& p, Id id, const PersonInput& in) {
@@ -274,83 +280,86 @@ StatusOr<CaseDetailView> Services::AddPerson(const Principal& p, Id id, const Pe
   AEGIS_RETURN_IF_ERROR(internal::CheckText("notes", in.notes, 0, 2000));
   if (in.age_at_offence && (*in.age_at_offence < 0 || *in.age_at_offence > 120))
     return Status::InvalidArgument("age_at_offence", "must be between 0 and 120");
-  AEGIS_ASSIGN_OR_RETURN(Identity identity, internal::NormalizeIdentity(in.identity, now, "identity"));
+  AEGIS_ASSIGN_OR_RETURN(Identity identity,
+                         internal::NormalizeIdentity(in.identity, now, "identity"));
   // Victims and minor witnesses are protected: their identity is stored only encrypted.
-  const bool protect = in.role == PersonRole::kVictim ||
-                       (in.role == PersonRole::kWitness && in.age_at_offence &&
-                        *in.age_at_offence < 18);
-  return MutateCase(*this, p, id, Capability::kEditCase, "case.person_add",
-                    [&](storage::Repo& r, Case& c, UnixSeconds ts, json& detail) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto persons, r.ListPersons(id));
-    const char letter = in.role == PersonRole::kVictim    ? 'V'
-                        : in.role == PersonRole::kSuspect ? 'S'
-                        : in.role == PersonRole::kWitness ? 'W'
-                                                          : 'R';
-    int n = 1;
-    for (const auto& x : persons)
-      if (x.person.role == in.role) ++n;
-    storage::PersonRecord rec;
-    rec.person.case_id = id;
-    rec.person.role = in.role;
-    rec.person.pseudonym = std::string(1, letter) + std::to_string(n);
-    rec.person.sex = in.sex;
-    rec.person.age_at_offence = in.age_at_offence;
-    rec.person.duty_of_care = in.duty_of_care;
-    rec.person.notes = in.notes;
-    rec.person.identity_protected = protect;
-    if (!identity.empty()) {
-      if (protect) {
-        rec.identity_cipher = vault_.EncryptIdentity(identity);
-      } else {
-        rec.identity_plain_json = IdentityToJson(identity);
-      }
-      rec.index = vault_.Index(identity);
-    }
-    if (in.role == PersonRole::kSuspect && c.stage == CaseStage::kSuspectDetained)
-      rec.detained_at = ts;
-    AEGIS_ASSIGN_OR_RETURN(Id person_id, r.InsertPerson(rec));
-    // New facts can change the major-case assessment (a younger victim, a duty of care, ...).
-    bool facts_changed = false;
-    if (in.role == PersonRole::kVictim) {
-      c.facts.victim_count = std::max(c.facts.victim_count, n);
-      if (in.age_at_offence && (!c.facts.youngest_victim_age ||
-                                *in.age_at_offence < *c.facts.youngest_victim_age))
-        c.facts.youngest_victim_age = in.age_at_offence;
-      facts_changed = true;
-    } else if (in.role == PersonRole::kSuspect) {
-      c.facts.offender_count = std::max(c.facts.offender_count, n);
-      if (in.duty_of_care != DutyOfCare::kNone) c.facts.duty_of_care = in.duty_of_care;
-      facts_changed = true;
-    }
-    if (facts_changed) {
-      const MajorCaseAssessment a = AssessMajorCase(major_rules_, c.facts);
-      const bool newly_major = a.major && !c.major;
-      c.priority = std::max(c.priority, a.priority);
-      if (a.major) {
-        c.major = true;
-        c.major_flags = a.flags;
-        c.rules_version = a.rules_version;
-      }
-      if (newly_major) {
-        Names names(r);
-        const Unit* unit = names.Unit(c.unit_id);
-        if (unit && unit->parent_id) c.supervising_unit_id = unit->parent_id;
-        json reasons = json::array();
-        for (const auto& f : c.major_flags) reasons.push_back(f.rule_key);
-        AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, id, ts, p.user.id, "major_flagged",
-                                             json{{"rules", reasons},
-                                                  {"rules_version", c.rules_version},
-                                                  {"priority", c.priority}}
-                                                 .dump()})
-                                  .status());
-      }
-    }
-    c.updated_at = ts;
-    AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
-    detail = {{"person_id", person_id}, {"role", ToString(in.role)},
-              {"pseudonym", rec.person.pseudonym}};
-    return r.InsertEvent({0, id, ts, p.user.id, "person_added", detail.dump()}).status();
-  });
+  const bool protect =
+      in.role == PersonRole::kVictim ||
+      (in.role == PersonRole::kWitness && in.age_at_offence && *in.age_at_offence < 18);
+  return MutateCase(
+      *this, p, id, Capability::kEditCase, "case.person_add",
+      [&](storage::Repo& r, Case& c, UnixSeconds ts, json& detail) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto persons, r.ListPersons(id));
+        const char letter = in.role == PersonRole::kVictim    ? 'V'
+                            : in.role == PersonRole::kSuspect ? 'S'
+                            : in.role == PersonRole::kWitness ? 'W'
+                                                              : 'R';
+        int n = 1;
+        for (const auto& x : persons)
+          if (x.person.role == in.role) ++n;
+        storage::PersonRecord rec;
+        rec.person.case_id = id;
+        rec.person.role = in.role;
+        rec.person.pseudonym = std::string(1, letter) + std::to_string(n);
+        rec.person.sex = in.sex;
+        rec.person.age_at_offence = in.age_at_offence;
+        rec.person.duty_of_care = in.duty_of_care;
+        rec.person.notes = in.notes;
+        rec.person.identity_protected = protect;
+        if (!identity.empty()) {
+          if (protect) {
+            rec.identity_cipher = vault_.EncryptIdentity(identity);
+          } else {
+            rec.identity_plain_json = IdentityToJson(identity);
+          }
+          rec.index = vault_.Index(identity);
+        }
+        if (in.role == PersonRole::kSuspect && c.stage == CaseStage::kSuspectDetained)
+          rec.detained_at = ts;
+        AEGIS_ASSIGN_OR_RETURN(Id person_id, r.InsertPerson(rec));
+        // New facts can change the major-case assessment (a younger victim, a duty of care, ...).
+        bool facts_changed = false;
+        if (in.role == PersonRole::kVictim) {
+          c.facts.victim_count = std::max(c.facts.victim_count, n);
+          if (in.age_at_offence &&
+              (!c.facts.youngest_victim_age || *in.age_at_offence < *c.facts.youngest_victim_age))
+            c.facts.youngest_victim_age = in.age_at_offence;
+          facts_changed = true;
+        } else if (in.role == PersonRole::kSuspect) {
+          c.facts.offender_count = std::max(c.facts.offender_count, n);
+          if (in.duty_of_care != DutyOfCare::kNone) c.facts.duty_of_care = in.duty_of_care;
+          facts_changed = true;
+        }
+        if (facts_changed) {
+          const MajorCaseAssessment a = AssessMajorCase(major_rules_, c.facts);
+          const bool newly_major = a.major && !c.major;
+          c.priority = std::max(c.priority, a.priority);
+          if (a.major) {
+            c.major = true;
+            c.major_flags = a.flags;
+            c.rules_version = a.rules_version;
+          }
+          if (newly_major) {
+            Names names(r);
+            const Unit* unit = names.Unit(c.unit_id);
+            if (unit && unit->parent_id) c.supervising_unit_id = unit->parent_id;
+            json reasons = json::array();
+            for (const auto& f : c.major_flags) reasons.push_back(f.rule_key);
+            AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, id, ts, p.user.id, "major_flagged",
+                                                 json{{"rules", reasons},
+                                                      {"rules_version", c.rules_version},
+                                                      {"priority", c.priority}}
+                                                     .dump()})
+                                      .status());
+          }
+        }
+        c.updated_at = ts;
+        AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+        detail = {{"person_id", person_id},
+                  {"role", ToString(in.role)},
+                  {"pseudonym", rec.person.pseudonym}};
+        return r.InsertEvent({0, id, ts, p.user.id, "person_added", detail.dump()}).status();
+      });
 }
 
 StatusOr<Identity> Services::RevealIdentity(const Principal& p, Id case_id, Id person_id) {
@@ -375,17 +384,16 @@ StatusOr<Identity> Services::RevealIdentity(const Principal& p, Id case_id, Id p
     allowed = true;
     // Revealing a protected identity is itself a case event: the team sees who looked.
     if (person->person.identity_protected) {
-      AEGIS_RETURN_IF_ERROR(
-          r.InsertEvent({0, case_id, now, p.user.id, "identity_revealed",
-                         json{{"pseudonym", person->person.pseudonym}}.dump()})
-              .status());
+      AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, case_id, now, p.user.id, "identity_revealed",
+                                           json{{"pseudonym", person->person.pseudonym}}.dump()})
+                                .status());
     }
-    return r.AppendAudit({MakeAudit(p, now, "identity.reveal", "person", person_id, true,
-                                    {{"case_id", case_id}})});
+    return r.AppendAudit(
+        {MakeAudit(p, now, "identity.reveal", "person", person_id, true, {{"case_id", case_id}})});
   });
   if (!allowed) {
-    auditor_->Record(MakeAudit(p, now, "identity.reveal", "person", person_id, false,
-                               {{"case_id", case_id}}));
+    auditor_->Record(
+        MakeAudit(p, now, "identity.reveal", "person", person_id, false, {{"case_id", case_id}}));
   }
   AEGIS_RETURN_IF_ERROR(st);
   return identity;
@@ -400,7 +408,8 @@ static Status CheckAssignee(storage::Repo& r, const Principal& p, const Case& c,
   if (!user || !user->active) return Status::InvalidArgument(field, "no such active user");
   if (user->role != Role::kOfficer && user->role != Role::kSupervisor &&
       user->role != Role::kForensic && user->role != Role::kAnalyst)
-    return Status::InvalidArgument(field, "must be an officer, supervisor, analyst or forensic user");
+    return Status::InvalidArgument(field,
+                                   "must be an officer, supervisor, analyst or forensic user");
   AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(user->unit_id));
   AEGIS_ASSIGN_OR_RETURN(auto owner, r.GetUnit(c.unit_id));
   auto under = [&](const std::string& prefix) {
@@ -415,120 +424,128 @@ static Status CheckAssignee(storage::Repo& r, const Principal& p, const Case& c,
 StatusOr<CaseDetailView> Services::AddAction(const Principal& p, Id id, const ActionInput& in) {
   AEGIS_RETURN_IF_ERROR(internal::CheckText("title", in.title, 1, 200));
   AEGIS_RETURN_IF_ERROR(internal::CheckText("description", in.description, 0, 4000));
-  return MutateCase(*this, p, id, Capability::kEditCase, "case.action_create",
-                    [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
-    if (!IsOpenStage(c.stage)) return Status::Conflict("the case is not open for new actions");
-    if (in.owner_id) AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.owner_id, "owner_id"));
-    Action a;
-    a.case_id = id;
-    a.title = in.title;
-    a.description = in.description;
-    a.owner_id = in.owner_id;
-    a.due_at = in.due_at;
-    a.status = ActionStatus::kAllocated;
-    a.created_by = p.user.id;
-    a.created_at = a.updated_at = now;
-    AEGIS_ASSIGN_OR_RETURN(a.id, r.InsertAction(a));
-    c.updated_at = now;
-    AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
-    detail = {{"action_id", a.id}, {"title", a.title}};
-    return r.InsertEvent({0, id, now, p.user.id, "action_created", detail.dump()}).status();
-  });
+  return MutateCase(
+      *this, p, id, Capability::kEditCase, "case.action_create",
+      [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        if (!IsOpenStage(c.stage)) return Status::Conflict("the case is not open for new actions");
+        if (in.owner_id) AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.owner_id, "owner_id"));
+        Action a;
+        a.case_id = id;
+        a.title = in.title;
+        a.description = in.description;
+        a.owner_id = in.owner_id;
+        a.due_at = in.due_at;
+        a.status = ActionStatus::kAllocated;
+        a.created_by = p.user.id;
+        a.created_at = a.updated_at = now;
+        AEGIS_ASSIGN_OR_RETURN(a.id, r.InsertAction(a));
+        c.updated_at = now;
+        AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+        detail = {{"action_id", a.id}, {"title", a.title}};
+        return r.InsertEvent({0, id, now, p.user.id, "action_created", detail.dump()}).status();
+      });
 }
 
 StatusOr<CaseDetailView> Services::UpdateAction(const Principal& p, Id id, Id action_id,
                                                 const ActionPatch& in) {
   if (in.result) AEGIS_RETURN_IF_ERROR(internal::CheckText("result", *in.result, 0, 4000));
-  return MutateCase(*this, p, id, Capability::kEditCase, "case.action_update",
-                    [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto found, r.GetAction(action_id));
-    if (!found || found->case_id != id) return Status::NotFound("action not found");
-    Action a = *found;
-    detail = {{"action_id", a.id}};
-    if (in.status && *in.status != a.status) {
-      static const std::vector<std::pair<ActionStatus, ActionStatus>> kFlow = {
-          {ActionStatus::kAllocated, ActionStatus::kInProgress},
-          {ActionStatus::kAllocated, ActionStatus::kCompleted},
-          {ActionStatus::kInProgress, ActionStatus::kCompleted},
-          {ActionStatus::kCompleted, ActionStatus::kReviewed},
-          {ActionStatus::kCompleted, ActionStatus::kInProgress},  // sent back at review
-          {ActionStatus::kAllocated, ActionStatus::kCancelled},
-          {ActionStatus::kInProgress, ActionStatus::kCancelled},
-      };
-      if (std::find(kFlow.begin(), kFlow.end(), std::make_pair(a.status, *in.status)) ==
-          kFlow.end()) {
-        return Status::Conflict("an action cannot go from " + std::string(ToString(a.status)) +
-                                    " to " + std::string(ToString(*in.status)),
-                                "status");
-      }
-      if (*in.status == ActionStatus::kReviewed && p.user.role != Role::kSupervisor)
-        return Status::PermissionDenied("only a supervisor reviews completed actions");
-      if (*in.status == ActionStatus::kCompleted && (in.result ? *in.result : a.result).empty())
-        return Status::InvalidArgument("result", "is required to complete an action");
-      detail["from"] = ToString(a.status);
-      detail["to"] = ToString(*in.status);
-      a.status = *in.status;
-    }
-    if (in.result) a.result = *in.result;
-    if (in.owner_id) {
-      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.owner_id, "owner_id"));
-      a.owner_id = in.owner_id;
-      detail["owner_id"] = *in.owner_id;
-    }
-    if (in.due_at) a.due_at = in.due_at;
-    a.updated_at = now;
-    AEGIS_RETURN_IF_ERROR(r.UpdateAction(a));
-    c.updated_at = now;
-    AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
-    return r.InsertEvent({0, id, now, p.user.id, "action_updated", detail.dump()}).status();
-  });
+  return MutateCase(
+      *this, p, id, Capability::kEditCase, "case.action_update",
+      [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto found, r.GetAction(action_id));
+        if (!found || found->case_id != id) return Status::NotFound("action not found");
+        Action a = *found;
+        detail = {{"action_id", a.id}};
+        if (in.status && *in.status != a.status) {
+          static const std::vector<std::pair<ActionStatus, ActionStatus>> kFlow = {
+              {ActionStatus::kAllocated, ActionStatus::kInProgress},
+              {ActionStatus::kAllocated, ActionStatus::kCompleted},
+              {ActionStatus::kInProgress, ActionStatus::kCompleted},
+              {ActionStatus::kCompleted, ActionStatus::kReviewed},
+              {ActionStatus::kCompleted, ActionStatus::kInProgress},  // sent back at review
+              {ActionStatus::kAllocated, ActionStatus::kCancelled},
+              {ActionStatus::kInProgress, ActionStatus::kCancelled},
+          };
+          if (std::find(kFlow.begin(), kFlow.end(), std::make_pair(a.status, *in.status)) ==
+              kFlow.end()) {
+            return Status::Conflict("an action cannot go from " + std::string(ToString(a.status)) +
+                                        " to " + std::string(ToString(*in.status)),
+                                    "status");
+          }
+          if (*in.status == ActionStatus::kReviewed && p.user.role != Role::kSupervisor)
+            return Status::PermissionDenied("only a supervisor reviews completed actions");
+          if (*in.status == ActionStatus::kCompleted && (in.result ? *in.result : a.result).empty())
+            return Status::InvalidArgument("result", "is required to complete an action");
+          detail["from"] = ToString(a.status);
+          detail["to"] = ToString(*in.status);
+          a.status = *in.status;
+        }
+        if (in.result) a.result = *in.result;
+        if (in.owner_id) {
+          AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.owner_id, "owner_id"));
+          a.owner_id = in.owner_id;
+          detail["owner_id"] = *in.owner_id;
+        }
+        if (in.due_at) a.due_at = in.due_at;
+        a.updated_at = now;
+        AEGIS_RETURN_IF_ERROR(r.UpdateAction(a));
+        c.updated_at = now;
+        AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+        return r.InsertEvent({0, id, now, p.user.id, "action_updated", detail.dump()}).status();
+      });
 }
 
 StatusOr<CaseDetailView> Services::SetTeam(const Principal& p, Id id, const TeamInput& in) {
-  return MutateCase(*this, p, id, Capability::kEditCase, "case.team",
-                    [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
-    if (in.case_manager_id)
-      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.case_manager_id, "case_manager_id"));
-    if (in.lead_investigator_id)
-      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.lead_investigator_id, "lead_investigator_id"));
-    if (in.file_coordinator_id)
-      AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.file_coordinator_id, "file_coordinator_id"));
-    if (in.case_manager_id) c.case_manager_id = in.case_manager_id;
-    if (in.lead_investigator_id) c.lead_investigator_id = in.lead_investigator_id;
-    if (in.file_coordinator_id) c.file_coordinator_id = in.file_coordinator_id;
-    c.updated_at = now;
-    AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
-    detail = json::object();
-    if (c.case_manager_id) detail["case_manager_id"] = *c.case_manager_id;
-    if (c.lead_investigator_id) detail["lead_investigator_id"] = *c.lead_investigator_id;
-    if (c.file_coordinator_id) detail["file_coordinator_id"] = *c.file_coordinator_id;
-    return r.InsertEvent({0, id, now, p.user.id, "team_assigned", detail.dump()}).status();
-  });
+  return MutateCase(
+      *this, p, id, Capability::kEditCase, "case.team",
+      [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        if (in.case_manager_id)
+          AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.case_manager_id, "case_manager_id"));
+        if (in.lead_investigator_id)
+          AEGIS_RETURN_IF_ERROR(
+              CheckAssignee(r, p, c, *in.lead_investigator_id, "lead_investigator_id"));
+        if (in.file_coordinator_id)
+          AEGIS_RETURN_IF_ERROR(
+              CheckAssignee(r, p, c, *in.file_coordinator_id, "file_coordinator_id"));
+        if (in.case_manager_id) c.case_manager_id = in.case_manager_id;
+        if (in.lead_investigator_id) c.lead_investigator_id = in.lead_investigator_id;
+        if (in.file_coordinator_id) c.file_coordinator_id = in.file_coordinator_id;
+        c.updated_at = now;
+        AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+        detail = json::object();
+        if (c.case_manager_id) detail["case_manager_id"] = *c.case_manager_id;
+        if (c.lead_investigator_id) detail["lead_investigator_id"] = *c.lead_investigator_id;
+        if (c.file_coordinator_id) detail["file_coordinator_id"] = *c.file_coordinator_id;
+        return r.InsertEvent({0, id, now, p.user.id, "team_assigned", detail.dump()}).status();
+      });
 }
 
 StatusOr<CaseDetailView> Services::RequestAssistance(const Principal& p, Id id, Id to_unit,
                                                      const std::string& request) {
   AEGIS_RETURN_IF_ERROR(internal::CheckText("request", request, 1, 2000));
-  return MutateCase(*this, p, id, Capability::kEditCase, "case.assistance_request",
-                    [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(to_unit));
-    if (!unit) return Status::InvalidArgument("to_unit_id", "no such unit");
-    if (unit->id == c.unit_id) return Status::InvalidArgument("to_unit_id", "is the case's own unit");
-    if (unit->type == UnitType::kPartner || unit->type == UnitType::kProcuratorate)
-      return Status::InvalidArgument("to_unit_id", "must be a police unit");
-    AssistanceRequest a;
-    a.case_id = id;
-    a.from_unit_id = p.unit.id;
-    a.to_unit_id = to_unit;
-    a.request = request;
-    a.status = AssistanceStatus::kRequested;
-    a.created_at = a.updated_at = now;
-    AEGIS_ASSIGN_OR_RETURN(a.id, r.InsertAssistance(a));
-    c.updated_at = now;
-    AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
-    detail = {{"assistance_id", a.id}, {"to_unit_id", to_unit}};
-    return r.InsertEvent({0, id, now, p.user.id, "assistance_requested", detail.dump()}).status();
-  });
+  return MutateCase(
+      *this, p, id, Capability::kEditCase, "case.assistance_request",
+      [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(to_unit));
+        if (!unit) return Status::InvalidArgument("to_unit_id", "no such unit");
+        if (unit->id == c.unit_id)
+          return Status::InvalidArgument("to_unit_id", "is the case's own unit");
+        if (unit->type == UnitType::kPartner || unit->type == UnitType::kProcuratorate)
+          return Status::InvalidArgument("to_unit_id", "must be a police unit");
+        AssistanceRequest a;
+        a.case_id = id;
+        a.from_unit_id = p.unit.id;
+        a.to_unit_id = to_unit;
+        a.request = request;
+        a.status = AssistanceStatus::kRequested;
+        a.created_at = a.updated_at = now;
+        AEGIS_ASSIGN_OR_RETURN(a.id, r.InsertAssistance(a));
+        c.updated_at = now;
+        AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+        detail = {{"assistance_id", a.id}, {"to_unit_id", to_unit}};
+        return r.InsertEvent({0, id, now, p.user.id, "assistance_requested", detail.dump()})
+            .status();
+      });
 }
 
 StatusOr<AssistanceView> Services::AnswerAssistance(const Principal& p, Id assistance_id,
@@ -548,11 +565,12 @@ StatusOr<AssistanceView> Services::AnswerAssistance(const Principal& p, Id assis
     a->response = response;
     a->updated_at = now;
     AEGIS_RETURN_IF_ERROR(r.UpdateAssistance(*a));
-    AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, a->case_id, now, p.user.id, "assistance_answered",
-                                         json{{"assistance_id", a->id}, {"accepted", accept}}.dump()})
-                              .status());
-    AEGIS_RETURN_IF_ERROR(r.AppendAudit({MakeAudit(p, now, "assistance.answer", "assistance",
-                                                   a->id, true, {{"accepted", accept}})}));
+    AEGIS_RETURN_IF_ERROR(
+        r.InsertEvent({0, a->case_id, now, p.user.id, "assistance_answered",
+                       json{{"assistance_id", a->id}, {"accepted", accept}}.dump()})
+            .status());
+    AEGIS_RETURN_IF_ERROR(r.AppendAudit({MakeAudit(p, now, "assistance.answer", "assistance", a->id,
+                                                   true, {{"accepted", accept}})}));
     Names names(r);
     AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(a->case_id));
     view = {*a, names.UnitName(a->from_unit_id), names.UnitName(a->to_unit_id),
@@ -563,19 +581,21 @@ StatusOr<AssistanceView> Services::AnswerAssistance(const Principal& p, Id assis
 }
 
 StatusOr<CaseDetailView> Services::ShareCase(const Principal& p, Id id, Id unit_id) {
-  return MutateCase(*this, p, id, Capability::kEditCase, "case.share",
-                    [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(unit_id));
-    if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
-    if (unit->type == UnitType::kPartner || unit->type == UnitType::kProcuratorate)
-      return Status::InvalidArgument("unit_id", "a joint team is formed with police units");
-    if (unit->id == c.unit_id) return Status::InvalidArgument("unit_id", "is the case's own unit");
-    AEGIS_RETURN_IF_ERROR(r.InsertShare(id, unit_id, p.user.id, now));
-    c.updated_at = now;
-    AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
-    detail = {{"unit_id", unit_id}};
-    return r.InsertEvent({0, id, now, p.user.id, "shared", detail.dump()}).status();
-  });
+  return MutateCase(
+      *this, p, id, Capability::kEditCase, "case.share",
+      [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(unit_id));
+        if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
+        if (unit->type == UnitType::kPartner || unit->type == UnitType::kProcuratorate)
+          return Status::InvalidArgument("unit_id", "a joint team is formed with police units");
+        if (unit->id == c.unit_id)
+          return Status::InvalidArgument("unit_id", "is the case's own unit");
+        AEGIS_RETURN_IF_ERROR(r.InsertShare(id, unit_id, p.user.id, now));
+        c.updated_at = now;
+        AEGIS_RETURN_IF_ERROR(r.UpdateCase(c));
+        detail = {{"unit_id", unit_id}};
+        return r.InsertEvent({0, id, now, p.user.id, "shared", detail.dump()}).status();
+      });
 }
 
 }  // namespace aegis::services
@@ -599,7 +619,8 @@ StatusOr<ImportSummary> Services::ImportCases(std::vector<CaseImportRow>& rows) 
       Case& c = row.c;
       auto unit = unit_by_code.find(row.unit_code);
       if (unit == unit_by_code.end())
-        return Status::InvalidArgument(at(row, "unit_code"), "no unit with code " + row.unit_code.substr(0, 64));
+        return Status::InvalidArgument(at(row, "unit_code"),
+                                       "no unit with code " + row.unit_code.substr(0, 64));
       c.unit_id = unit->second;
       if (!row.lead_username.empty()) {
         auto it = user_by_name.find(row.lead_username);
@@ -614,7 +635,8 @@ StatusOr<ImportSummary> Services::ImportCases(std::vector<CaseImportRow>& rows) 
       AEGIS_RETURN_IF_ERROR(internal::CheckText(at(row, "title"), c.title, 1, 200));
       AEGIS_RETURN_IF_ERROR(internal::CheckText(at(row, "summary"), c.summary, 0, 4000));
       AEGIS_RETURN_IF_ERROR(internal::CheckFacts(c.facts, now, at(row, "facts")));
-      if (c.filed_at > now) return Status::InvalidArgument(at(row, "filed_at"), "must not be in the future");
+      if (c.filed_at > now)
+        return Status::InvalidArgument(at(row, "filed_at"), "must not be in the future");
       if (c.solved_at && *c.solved_at > now)
         return Status::InvalidArgument(at(row, "solved_at"), "must not be in the future");
       if (c.closed_at && *c.closed_at > now)
@@ -636,8 +658,8 @@ StatusOr<ImportSummary> Services::ImportCases(std::vector<CaseImportRow>& rows) 
     summary.cases = static_cast<long long>(cases.size());
     Principal system;
     system.remote = "cli";
-    return r.AppendAudit({internal::MakeAudit(system, now, "case.import", "case", std::nullopt, true,
-                                              {{"cases", summary.cases}})});
+    return r.AppendAudit({internal::MakeAudit(system, now, "case.import", "case", std::nullopt,
+                                              true, {{"cases", summary.cases}})});
   }));
   return summary;
 }

@@ -28,7 +28,8 @@ storage::DuplicateProbe MakeProbe(const ClueInput& in, const storage::BlindIndex
 // Validates and normalises the input; fills `identity` with the normalised victim identity.
 static Status ValidateClue(const ClueInput& in, UnixSeconds now, Identity* identity) {
   AEGIS_RETURN_IF_ERROR(internal::CheckText("summary", in.summary, 1, 4000));
-  AEGIS_RETURN_IF_ERROR(internal::CheckText("suspect_description", in.suspect_description, 0, 1000));
+  AEGIS_RETURN_IF_ERROR(
+      internal::CheckText("suspect_description", in.suspect_description, 0, 1000));
   if (in.received_at && *in.received_at > now + 300)
     return Status::InvalidArgument("received_at", "must not be in the future");
   if (in.received_at && in.facts.offence_time && *in.facts.offence_time > *in.received_at + 300)
@@ -37,14 +38,14 @@ static Status ValidateClue(const ClueInput& in, UnixSeconds now, Identity* ident
   if (in.victim) {
     if (in.victim->age && (*in.victim->age < 0 || *in.victim->age > 120))
       return Status::InvalidArgument("victim.age", "must be between 0 and 120");
-    AEGIS_ASSIGN_OR_RETURN(*identity, internal::NormalizeIdentity(in.victim->identity, now,
-                                                                  "victim.identity"));
+    AEGIS_ASSIGN_OR_RETURN(
+        *identity, internal::NormalizeIdentity(in.victim->identity, now, "victim.identity"));
   }
   return Status::Ok();
 }
 
-static ClueView ToClueView(const storage::ClueRecord& r, Names& names,
-                           const DeadlineRules& rules, UnixSeconds now) {
+static ClueView ToClueView(const storage::ClueRecord& r, Names& names, const DeadlineRules& rules,
+                           UnixSeconds now) {
   ClueView v;
   v.clue = r.clue;
   v.unit_name = names.UnitName(r.clue.unit_id);
@@ -194,9 +195,16 @@ StatusOr<ListView<ClueView>> Services::ListClues(const Principal& p, const ClueL
     const UnixSeconds warn = now + deadline_rules_.warn_before_hours * 3600;
     q.status = ClueStatus::kPendingReview;
     switch (*in.deadline_state) {
-      case DeadlineState::kOverdue: q.deadline_before = now; break;
-      case DeadlineState::kDueSoon: q.deadline_after = now; q.deadline_before = warn; break;
-      case DeadlineState::kOnTime: q.deadline_after = warn; break;
+      case DeadlineState::kOverdue:
+        q.deadline_before = now;
+        break;
+      case DeadlineState::kDueSoon:
+        q.deadline_after = now;
+        q.deadline_before = warn;
+        break;
+      case DeadlineState::kOnTime:
+        q.deadline_after = warn;
+        break;
       default:
         return Status::InvalidArgument("deadline_state", "must be on_time, due_soon or overdue");
     }
@@ -206,11 +214,12 @@ StatusOr<ListView<ClueView>> Services::ListClues(const Principal& p, const ClueL
     Names names(r);
     out.total = list.total;
     out.total_capped = list.total_capped;
-    for (const auto& rec : list.items) out.items.push_back(ToClueView(rec, names, deadline_rules_, now));
+    for (const auto& rec : list.items)
+      out.items.push_back(ToClueView(rec, names, deadline_rules_, now));
     return Status::Ok();
   }));
-  auditor_->Record(MakeAudit(p, now, "clue.list", "clue", std::nullopt, true,
-                             {{"returned", out.items.size()}}));
+  auditor_->Record(
+      MakeAudit(p, now, "clue.list", "clue", std::nullopt, true, {{"returned", out.items.size()}}));
   return out;
 }
 
@@ -237,9 +246,9 @@ StatusOr<ClueView> Services::ChangeTrack(const Principal& p, Id id, ReviewTrack 
                            ReviewDeadline(deadline_rules_, track, rec->clue.received_at));
     rec->clue.updated_at = now;
     AEGIS_RETURN_IF_ERROR(r.UpdateClue(*rec));
-    AEGIS_RETURN_IF_ERROR(r.AppendAudit({MakeAudit(
-        p, now, "clue.track", "clue", id, true,
-        {{"from", ToString(from)}, {"to", ToString(track)}, {"reason", reason}})}));
+    AEGIS_RETURN_IF_ERROR(r.AppendAudit(
+        {MakeAudit(p, now, "clue.track", "clue", id, true,
+                   {{"from", ToString(from)}, {"to", ToString(track)}, {"reason", reason}})}));
     Names names(r);
     view = ToClueView(*rec, names, deadline_rules_, now);
     return Status::Ok();
@@ -254,8 +263,8 @@ StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Services::Decide(
     auditor_->Record(MakeAudit(p, now, "clue.decide", "clue", id, false));
     return Status::PermissionDenied("only a supervisor may decide whether to file a clue");
   }
-  AEGIS_RETURN_IF_ERROR(internal::CheckText("reason", in.reason,
-                                            in.decision == ClueDecision::kFile ? 0 : 1, 2000));
+  AEGIS_RETURN_IF_ERROR(
+      internal::CheckText("reason", in.reason, in.decision == ClueDecision::kFile ? 0 : 1, 2000));
   AEGIS_RETURN_IF_ERROR(internal::CheckText("title", in.title, 0, 200));
   if (in.decision == ClueDecision::kTransfer && !in.to_unit_id)
     return Status::InvalidArgument("to_unit_id", "is required to transfer a clue");
@@ -272,8 +281,7 @@ StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Services::Decide(
     clue.decided_by = p.user.id;
     clue.decision_reason = in.reason;
     clue.updated_at = now;
-    json detail = {{"reference", clue.reference},
-                   {"on_time", now <= clue.review_deadline}};
+    json detail = {{"reference", clue.reference}, {"on_time", now <= clue.review_deadline}};
     Names names(r);
     if (in.decision == ClueDecision::kDecline) {
       clue.status = ClueStatus::kDeclined;
@@ -362,14 +370,13 @@ StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Services::Decide(
       victim.identity_cipher = rec->victim_identity_cipher;
       victim.index = rec->victim_index;
       AEGIS_RETURN_IF_ERROR(r.InsertPerson(victim).status());
-      AEGIS_RETURN_IF_ERROR(r.SetChecklist(c.id, "report_recorded", clue.received_at,
-                                           clue.recorded_by));
-      AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, c.id, clue.received_at, clue.recorded_by,
-                                           "clue_received",
-                                           json{{"clue_reference", clue.reference},
-                                                {"source", ToString(clue.source)}}
-                                               .dump()})
-                                .status());
+      AEGIS_RETURN_IF_ERROR(
+          r.SetChecklist(c.id, "report_recorded", clue.received_at, clue.recorded_by));
+      AEGIS_RETURN_IF_ERROR(
+          r.InsertEvent(
+               {0, c.id, clue.received_at, clue.recorded_by, "clue_received",
+                json{{"clue_reference", clue.reference}, {"source", ToString(clue.source)}}.dump()})
+              .status());
       AEGIS_RETURN_IF_ERROR(
           r.InsertEvent({0, c.id, now, p.user.id, "filed",
                          json{{"clue_reference", clue.reference}, {"historic", c.historic}}.dump()})
@@ -394,7 +401,8 @@ StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Services::Decide(
           {MakeAudit(p, now, "case.create", "case", c.id, true, {{"clue_id", clue.id}})}));
     }
     AEGIS_RETURN_IF_ERROR(r.UpdateClue(*rec));
-    AEGIS_RETURN_IF_ERROR(r.AppendAudit({MakeAudit(p, now, "clue.decide", "clue", id, true, detail)}));
+    AEGIS_RETURN_IF_ERROR(
+        r.AppendAudit({MakeAudit(p, now, "clue.decide", "clue", id, true, detail)}));
     view = ToClueView(*rec, names, deadline_rules_, now);
     return Status::Ok();
   }));

@@ -39,7 +39,7 @@ class Vault {
   std::string KeyedHash(std::string_view context, std::string_view data) const;
 
  private:
-  std::array<unsigned char, 32> key_{};       // encryption key, derived from the master key
+  std::array<unsigned char, 32> key_{};        // encryption key, derived from the master key
   std::array<unsigned char, 32> index_key_{};  // blind-index key, derived separately
 };
 

@@ -101,7 +101,8 @@ TEST_F(CryptoTest, EachEncryptionUsesAFreshNonce) {
 }
 
 TEST_F(CryptoTest, IdentityRoundTripThroughVault) {
-  domain::Identity id{"张小红", "440103201503150021", "+8613812345678", "人民路 1 号", "2015-03-15"};
+  domain::Identity id{"张小红", "440103201503150021", "+8613812345678", "人民路 1 号",
+                      "2015-03-15"};
   const std::string cipher = vault_.EncryptIdentity(id);
   EXPECT_EQ(cipher.find("440103201503150021"), std::string::npos);
   auto back = vault_.DecryptIdentity(cipher);

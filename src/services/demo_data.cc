@@ -71,9 +71,10 @@ constexpr DistrictDef kDistricts[] = {
 };
 constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
                                      "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"};
-constexpr const char* kGiven[] = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳",
-                                  "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
-                                  "刚", "桂英", "晓燕", "子涵", "欣怡", "梓萱", "一诺", "浩然"};
+constexpr const char* kGiven[] = {"伟",   "芳",   "娜",   "敏",   "静",   "丽",   "强",
+                                  "磊",   "洋",   "艳",   "勇",   "军",   "杰",   "娟",
+                                  "涛",   "明",   "超",   "秀英", "霞",   "平",   "刚",
+                                  "桂英", "晓燕", "子涵", "欣怡", "梓萱", "一诺", "浩然"};
 constexpr const char* kStreets[] = {"人民路", "解放路", "中山路", "建设路", "和平路",
                                     "新华街", "文化路", "青年路", "滨江路", "朝阳街"};
 
@@ -99,7 +100,8 @@ class Rng {
 };
 
 std::string PersonName(Rng& rng) {
-  return std::string(rng.Pick(kSurnames)) + rng.Pick(kGiven) + (rng.Chance(0.4) ? rng.Pick(kGiven) : "");
+  return std::string(rng.Pick(kSurnames)) + rng.Pick(kGiven) +
+         (rng.Chance(0.4) ? rng.Pick(kGiven) : "");
 }
 
 // A synthetic but checksum-valid resident ID for a made-up person born on `birth`.
@@ -116,7 +118,8 @@ std::string FakeResidentId(Rng& rng, UnixSeconds birth, bool female) {
 }
 
 std::string FakePhone(Rng& rng) {
-  static constexpr const char* kPrefixes[] = {"138", "139", "135", "136", "150", "186", "187", "177"};
+  static constexpr const char* kPrefixes[] = {"138", "139", "135", "136",
+                                              "150", "186", "187", "177"};
   char digits[16];
   std::snprintf(digits, sizeof digits, "%08lld", static_cast<long long>(rng.Range(0, 99999999)));
   return std::string("+86") + rng.Pick(kPrefixes) + digits;
@@ -125,7 +128,8 @@ std::string FakePhone(Rng& rng) {
 std::string DescribeOffence(const std::string& d) {
   if (d.find("CHILD") != std::string::npos) return "儿童性侵害";
   if (d.find("RAPE") != std::string::npos) return "强奸";
-  if (d.find("ORAL") != std::string::npos || d.find("SODOMY") != std::string::npos) return "强制猥亵";
+  if (d.find("ORAL") != std::string::npos || d.find("SODOMY") != std::string::npos)
+    return "强制猥亵";
   if (d.find("BATTERY") != std::string::npos) return "猥亵（性骚扰伴随侵害）";
   if (d.find("ANNOY") != std::string::npos || d.find("MOLEST") != std::string::npos)
     return "猥亵儿童";
@@ -153,7 +157,8 @@ StatusOr<std::vector<IncidentSeed>> ParseIncidentCsv(const std::string& text, in
     if (line.empty() || line == "\r") continue;
     if (header) {
       header = false;
-      if (line.rfind("Dates,", 0) != 0) return Status::InvalidArgument("csv", "missing header Dates,...");
+      if (line.rfind("Dates,", 0) != 0)
+        return Status::InvalidArgument("csv", "missing header Dates,...");
       continue;
     }
     auto f = SplitCsvLine(line);
@@ -188,11 +193,11 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
   DemoSummary summary;
 
   // ---- Units, users and the campaign.
-  std::map<std::string, Id> unit_ids;      // code -> id
-  std::map<std::string, Id> station_of;    // district key -> station id
-  std::map<std::string, Id> bureau_of;     // district key -> county-level bureau id
+  std::map<std::string, Id> unit_ids;         // code -> id
+  std::map<std::string, Id> station_of;       // district key -> station id
+  std::map<std::string, Id> bureau_of;        // district key -> county-level bureau id
   std::map<Id, std::vector<Id>> officers_of;  // station id -> officer user ids
-  std::map<Id, Id> supervisor_of;          // bureau id -> supervisor user id
+  std::map<Id, Id> supervisor_of;             // bureau id -> supervisor user id
   Id procuratorate[2] = {0, 0};
   Id province = 0;
 
@@ -219,7 +224,8 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
     std::string lower = d.key;
     std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
     if (std::string(d.key) != "MISSION")
-      users.push_back({"sup." + lower, std::string(d.name) + " " + PersonName(rng), Role::kSupervisor, bureau});
+      users.push_back(
+          {"sup." + lower, std::string(d.name) + " " + PersonName(rng), Role::kSupervisor, bureau});
     for (int i = 1; i <= 2; ++i) {
       if (std::string(d.key) == "MISSION" && i == 1) continue;  // "officer" above
       users.push_back({"off." + lower + "." + std::to_string(i), PersonName(rng) + "（民警）",
@@ -259,29 +265,40 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
     };
     AEGIS_ASSIGN_OR_RETURN(Id ministry, add_unit("MPS", "公安部", "Ministry of Public Security",
                                                  UnitType::kMinistry, std::nullopt));
-    AEGIS_ASSIGN_OR_RETURN(province, add_unit("DEMO", "示范省公安厅", "Demo Province Public Security Department",
-                                              UnitType::kProvince, ministry));
+    AEGIS_ASSIGN_OR_RETURN(
+        province, add_unit("DEMO", "示范省公安厅", "Demo Province Public Security Department",
+                           UnitType::kProvince, ministry));
     campaign_scope = province;
     Id cities[2];
-    AEGIS_ASSIGN_OR_RETURN(cities[0], add_unit("DEMO-E", "东城市公安局", "East City Public Security Bureau",
-                                               UnitType::kCity, province));
-    AEGIS_ASSIGN_OR_RETURN(cities[1], add_unit("DEMO-W", "西城市公安局", "West City Public Security Bureau",
-                                               UnitType::kCity, province));
-    AEGIS_ASSIGN_OR_RETURN(procuratorate[0], add_unit("DEMO-E-PRO", "东城市人民检察院", "East City People's Procuratorate",
+    AEGIS_ASSIGN_OR_RETURN(cities[0],
+                           add_unit("DEMO-E", "东城市公安局", "East City Public Security Bureau",
+                                    UnitType::kCity, province));
+    AEGIS_ASSIGN_OR_RETURN(cities[1],
+                           add_unit("DEMO-W", "西城市公安局", "West City Public Security Bureau",
+                                    UnitType::kCity, province));
+    AEGIS_ASSIGN_OR_RETURN(procuratorate[0], add_unit("DEMO-E-PRO", "东城市人民检察院",
+                                                      "East City People's Procuratorate",
                                                       UnitType::kProcuratorate, cities[0]));
-    AEGIS_ASSIGN_OR_RETURN(procuratorate[1], add_unit("DEMO-W-PRO", "西城市人民检察院", "West City People's Procuratorate",
+    AEGIS_ASSIGN_OR_RETURN(procuratorate[1], add_unit("DEMO-W-PRO", "西城市人民检察院",
+                                                      "West City People's Procuratorate",
                                                       UnitType::kProcuratorate, cities[1]));
-    AEGIS_RETURN_IF_ERROR(add_unit("DEMO-WF", "示范省妇女联合会", "Demo Province Women's Federation",
-                                   UnitType::kPartner, province).status());
+    AEGIS_RETURN_IF_ERROR(add_unit("DEMO-WF", "示范省妇女联合会",
+                                   "Demo Province Women's Federation", UnitType::kPartner, province)
+                              .status());
     AEGIS_RETURN_IF_ERROR(add_unit("DEMO-CH", "示范省儿童医院", "Demo Province Children's Hospital",
-                                   UnitType::kPartner, province).status());
+                                   UnitType::kPartner, province)
+                              .status());
     for (const auto& d : kDistricts) {
       const std::string code = std::string(d.city == 0 ? "DEMO-E-" : "DEMO-W-") + d.key;
-      AEGIS_ASSIGN_OR_RETURN(Id bureau, add_unit(code, d.name, d.name_en, UnitType::kCounty, cities[d.city]));
-      std::string station_name = std::string(d.name).substr(0, std::string(d.name).size() - 6) + "派出所";
-      AEGIS_ASSIGN_OR_RETURN(Id station, add_unit(code + "-S1", station_name,
-                                                  std::string(d.name_en).substr(0, std::string(d.name_en).size() - 6) + "Police Station",
-                                                  UnitType::kStation, bureau));
+      AEGIS_ASSIGN_OR_RETURN(Id bureau,
+                             add_unit(code, d.name, d.name_en, UnitType::kCounty, cities[d.city]));
+      std::string station_name =
+          std::string(d.name).substr(0, std::string(d.name).size() - 6) + "派出所";
+      AEGIS_ASSIGN_OR_RETURN(
+          Id station, add_unit(code + "-S1", station_name,
+                               std::string(d.name_en).substr(0, std::string(d.name_en).size() - 6) +
+                                   "Police Station",
+                               UnitType::kStation, bureau));
       bureau_of[d.key] = bureau;
       station_of[d.key] = station;
     }
@@ -295,7 +312,13 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
     }
     for (size_t i = 0; i < users.size(); ++i) {
       const UserDef& u = users[i];
-      User user{0, u.username, u.display, u.role, unit_ids.at(u.unit_code), true, now - 800 * kSecondsPerDay};
+      User user{0,
+                u.username,
+                u.display,
+                u.role,
+                unit_ids.at(u.unit_code),
+                true,
+                now - 800 * kSecondsPerDay};
       AEGIS_ASSIGN_OR_RETURN(Id id, r.InsertUser({user, hashes[i]}));
       ++summary.users;
       if (u.role == Role::kOfficer) officers_of[user.unit_id].push_back(id);
@@ -309,8 +332,12 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
       }
       summary.accounts.push_back({u.username, std::string(ToString(u.role))});
     }
-    Campaign c{0, "依法严厉打击性侵犯罪专项行动", "Campaign against sexual-assault crime",
-               now - 730 * kSecondsPerDay, std::nullopt, province};
+    Campaign c{0,
+               "依法严厉打击性侵犯罪专项行动",
+               "Campaign against sexual-assault crime",
+               now - 730 * kSecondsPerDay,
+               std::nullopt,
+               province};
     return r.InsertCampaign(c).status();
   }));
 
@@ -335,11 +362,11 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
   }
   const UnixSeconds window_start = now - 730 * kSecondsPerDay;
   const double span = static_cast<double>(std::max<UnixSeconds>(1, max_t - min_t));
-  static constexpr ClueSource kSources[] = {
-      ClueSource::kEmergencyCall, ClueSource::kEmergencyCall, ClueSource::kEmergencyCall,
-      ClueSource::kWalkIn,        ClueSource::kWalkIn,        ClueSource::kHospital,
-      ClueSource::kSchool,        ClueSource::kOnlinePlatform, ClueSource::kPartnerAgency,
-      ClueSource::kAnonymousTip};
+  static constexpr ClueSource kSources[] = {ClueSource::kEmergencyCall, ClueSource::kEmergencyCall,
+                                            ClueSource::kEmergencyCall, ClueSource::kWalkIn,
+                                            ClueSource::kWalkIn,        ClueSource::kHospital,
+                                            ClueSource::kSchool,        ClueSource::kOnlinePlatform,
+                                            ClueSource::kPartnerAgency, ClueSource::kAnonymousTip};
   static constexpr const char* kDeclineReasons[] = {
       "经审查，不符合立案条件：无犯罪事实。", "报案人撤回陈述，经核查无犯罪事实。",
       "属民事纠纷，已告知当事人救济途径。", "经查证系重复报案，已并入原线索。"};
@@ -366,7 +393,8 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
   }
   std::vector<long long> order(total);
   for (long long i = 0; i < total; ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](long long a, long long b) { return received[a] < received[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](long long a, long long b) { return received[a] < received[b]; });
 
   while (done < total) {
     const long long upto = std::min(total, done + batch);
@@ -398,7 +426,7 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         f.latitude = s.latitude;
         f.longitude = s.longitude;
         const double age_draw = rng.Uniform();  // shares from Colombia's 2010-2021 records
-        const int age = age_draw < 0.42 ? static_cast<int>(rng.Range(4, 13))
+        const int age = age_draw < 0.42   ? static_cast<int>(rng.Range(4, 13))
                         : age_draw < 0.69 ? static_cast<int>(rng.Range(14, 17))
                                           : static_cast<int>(rng.Range(18, 62));
         f.youngest_victim_age = age;
@@ -412,7 +440,10 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         f.repeat_offender = rng.Chance(0.05);
         const std::string offence = DescribeOffence(s.description);
         c.summary = FormatDate(*f.offence_time) + " 在" + s.address + "附近发生一起" + offence +
-                    "警情。" + (age < 14 ? "被害人系未满十四周岁儿童，" : age < 18 ? "被害人系未成年人，" : "") +
+                    "警情。" +
+                    (age < 14   ? "被害人系未满十四周岁儿童，"
+                     : age < 18 ? "被害人系未成年人，"
+                                : "") +
                     (f.online_dating ? "双方通过网络交友平台认识，" : "") +
                     (f.duty_of_care != DutyOfCare::kNone ? "嫌疑人对被害人负有特殊职责，" : "") +
                     "报案人请求依法处理。";
@@ -421,7 +452,7 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
                                 std::to_string(rng.Range(18, 60)) + "岁，身高约" +
                                 std::to_string(rng.Range(158, 188)) + "厘米";
         const double track_draw = rng.Uniform();
-        c.track = track_draw < 0.8 ? ReviewTrack::kStandard
+        c.track = track_draw < 0.8    ? ReviewTrack::kStandard
                   : track_draw < 0.95 ? ReviewTrack::kVerification
                                       : ReviewTrack::kMajorComplex;
         if (c.track == ReviewTrack::kMajorComplex) c.track_approved_by = supervisor;
@@ -429,11 +460,13 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         rec.victim_sex = rng.Chance(0.9) ? Sex::kFemale : Sex::kMale;
         Identity victim;
         victim.name = PersonName(rng);
-        const UnixSeconds birth = *f.offence_time - age * 365 * kSecondsPerDay - rng.Range(0, 300) * kSecondsPerDay;
+        const UnixSeconds birth =
+            *f.offence_time - age * 365 * kSecondsPerDay - rng.Range(0, 300) * kSecondsPerDay;
         victim.date_of_birth = FormatDate(birth);
         victim.id_number = FakeResidentId(rng, birth, rec.victim_sex == Sex::kFemale);
         if (rng.Chance(0.8)) victim.phone = FakePhone(rng);
-        victim.address = "示范省" + std::string(rng.Pick(kStreets)) + std::to_string(rng.Range(1, 300)) + "号";
+        victim.address =
+            "示范省" + std::string(rng.Pick(kStreets)) + std::to_string(rng.Range(1, 300)) + "号";
         rec.victim_identity_cipher = vault.EncryptIdentity(victim);
         rec.victim_index = vault.Index(victim);
 
@@ -441,24 +474,29 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         const UnixSeconds limit = c.review_deadline - recv;
         const bool pending = now - recv < 10 * kSecondsPerDay && rng.Chance(0.55);
         if (!pending) {
-          const UnixSeconds delay = rng.Chance(0.88) ? rng.Range(limit / 10, limit)
-                                                     : limit + rng.Range(3600 * 6, 5 * kSecondsPerDay);
+          const UnixSeconds delay = rng.Chance(0.88)
+                                        ? rng.Range(limit / 10, limit)
+                                        : limit + rng.Range(3600 * 6, 5 * kSecondsPerDay);
           c.decided_at = std::min(now - 60, recv + delay);
           c.decided_by = supervisor;
           const double outcome = rng.Uniform();
-          c.status = outcome < 0.8 ? ClueStatus::kFiled
+          c.status = outcome < 0.8    ? ClueStatus::kFiled
                      : outcome < 0.94 ? ClueStatus::kDeclined
                                       : ClueStatus::kTransferred;
           if (c.status == ClueStatus::kDeclined) c.decision_reason = rng.Pick(kDeclineReasons);
           if (c.status == ClueStatus::kTransferred) {
             std::string other = rng.Pick(district_keys);
-            if (other == district) other = district_keys[(std::find(district_keys.begin(), district_keys.end(), other) - district_keys.begin() + 1) % district_keys.size()];
+            if (other == district)
+              other = district_keys[(std::find(district_keys.begin(), district_keys.end(), other) -
+                                     district_keys.begin() + 1) %
+                                    district_keys.size()];
             c.transferred_to_unit = station_of.at(other);
             c.decision_reason = "案发地不属本辖区，移交属地派出所办理。";
           }
         }
         c.updated_at = c.decided_at.value_or(recv);
-        AEGIS_ASSIGN_OR_RETURN(long long n, r.NextSequence("clue-" + FormatDate(recv).substr(0, 4)));
+        AEGIS_ASSIGN_OR_RETURN(long long n,
+                               r.NextSequence("clue-" + FormatDate(recv).substr(0, 4)));
         c.reference = internal::FormatReference("XS", recv, n);
         AEGIS_ASSIGN_OR_RETURN(c.id, r.InsertClue(rec));
         ++summary.clues;
@@ -469,7 +507,8 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         Case cs;
         cs.clue_id = c.id;
         cs.unit_id = station;
-        cs.title = FormatDate(*f.offence_time).substr(0, 7) + " " + s.address + " " + offence + "案";
+        cs.title =
+            FormatDate(*f.offence_time).substr(0, 7) + " " + s.address + " " + offence + "案";
         cs.summary = c.summary;
         cs.facts = f;
         cs.filed_at = filed;
@@ -499,11 +538,14 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         bool ok = step(CaseStage::kUnderInvestigation, 0);
         if (ok && will_identify) {
           ok = step(CaseStage::kSuspectIdentified, rng.Range(2, 45) * kSecondsPerDay);
-          if (ok && will_detain) ok = step(CaseStage::kSuspectDetained, rng.Range(1, 10) * kSecondsPerDay);
+          if (ok && will_detain)
+            ok = step(CaseStage::kSuspectDetained, rng.Range(1, 10) * kSecondsPerDay);
           if (ok) ok = step(CaseStage::kSolved, rng.Range(1, 4) * kSecondsPerDay);
-          if (ok) ok = step(CaseStage::kTransferredForProsecution, rng.Range(10, 60) * kSecondsPerDay);
+          if (ok)
+            ok = step(CaseStage::kTransferredForProsecution, rng.Range(10, 60) * kSecondsPerDay);
           if (ok) ok = step(CaseStage::kProsecuted, rng.Range(15, 35) * kSecondsPerDay);
-          if (ok && rng.Chance(0.7)) ok = step(CaseStage::kClosed, rng.Range(30, 120) * kSecondsPerDay);
+          if (ok && rng.Chance(0.7))
+            ok = step(CaseStage::kClosed, rng.Range(30, 120) * kSecondsPerDay);
         } else if (ok && rng.Chance(0.6)) {
           ok = step(CaseStage::kSuspended, rng.Range(60, 240) * kSecondsPerDay);
           if (ok && rng.Chance(0.15)) {
@@ -523,13 +565,15 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         }
         // The procuratorate of the district's city receives the case.
         for (const auto& d : kDistricts)
-          if (district == d.key && cs.procuratorate_unit_id) cs.procuratorate_unit_id = procuratorate[d.city];
+          if (district == d.key && cs.procuratorate_unit_id)
+            cs.procuratorate_unit_id = procuratorate[d.city];
         if (const StageDeadlineRule* dl = rules.FindStageDeadline(cs.stage)) {
           cs.stage_deadline = last.at + dl->days * kSecondsPerDay;
           cs.stage_deadline_label = dl->label;
         }
         cs.updated_at = last.at;
-        AEGIS_ASSIGN_OR_RETURN(long long cn, r.NextSequence("case-" + FormatDate(filed).substr(0, 4)));
+        AEGIS_ASSIGN_OR_RETURN(long long cn,
+                               r.NextSequence("case-" + FormatDate(filed).substr(0, 4)));
         cs.reference = internal::FormatReference("AJ", filed, cn);
         AEGIS_ASSIGN_OR_RETURN(cs.id, r.InsertCase(cs));
         ++summary.cases;
@@ -537,7 +581,16 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         AEGIS_RETURN_IF_ERROR(r.UpdateClue(rec));
 
         storage::PersonRecord v;
-        v.person = {0, cs.id, PersonRole::kVictim, "V1", rec.victim_sex, age, DutyOfCare::kNone, "", std::nullopt, true};
+        v.person = {0,
+                    cs.id,
+                    PersonRole::kVictim,
+                    "V1",
+                    rec.victim_sex,
+                    age,
+                    DutyOfCare::kNone,
+                    "",
+                    std::nullopt,
+                    true};
         v.identity_cipher = rec.victim_identity_cipher;
         v.index = rec.victim_index;
         AEGIS_ASSIGN_OR_RETURN(const Id victim_id, r.InsertPerson(v));
@@ -547,8 +600,16 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         });
         if (has_suspect) {
           storage::PersonRecord sp;
-          sp.person = {0, cs.id, PersonRole::kSuspect, "S1", Sex::kMale, static_cast<int>(rng.Range(18, 60)),
-                       f.duty_of_care, "", std::nullopt, false};
+          sp.person = {0,
+                       cs.id,
+                       PersonRole::kSuspect,
+                       "S1",
+                       Sex::kMale,
+                       static_cast<int>(rng.Range(18, 60)),
+                       f.duty_of_care,
+                       "",
+                       std::nullopt,
+                       false};
           Identity si;
           si.name = PersonName(rng);
           const UnixSeconds sb = now - (*sp.person.age_at_offence) * 365 * kSecondsPerDay;
@@ -569,45 +630,73 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         const bool transferred = cs.procuratorate_unit_id.has_value();
         if (reached >= 2) {
           const UnixSeconds base = path[1].at;
-          if (transferred || rng.Chance(0.92)) AEGIS_RETURN_IF_ERROR(check("victim_interview", base + 3600 * 6));
-          if (transferred || rng.Chance(0.85)) AEGIS_RETURN_IF_ERROR(check("scene_examination", base + 3600 * 3));
-          if (transferred || rng.Chance(0.8)) AEGIS_RETURN_IF_ERROR(check("medical_examination", base + 3600 * 10));
-          if (transferred || rng.Chance(0.75)) AEGIS_RETURN_IF_ERROR(check("evidence_kit_collected", base + 3600 * 12));
-          if (f.online_dating || rng.Chance(0.3)) AEGIS_RETURN_IF_ERROR(check("digital_evidence", base + 3 * kSecondsPerDay));
-          if (rng.Chance(0.5)) AEGIS_RETURN_IF_ERROR(check("witness_statements", base + 2 * kSecondsPerDay));
-          if (rng.Chance(0.7)) AEGIS_RETURN_IF_ERROR(check("victim_support_referral", base + kSecondsPerDay));
+          if (transferred || rng.Chance(0.92))
+            AEGIS_RETURN_IF_ERROR(check("victim_interview", base + 3600 * 6));
+          if (transferred || rng.Chance(0.85))
+            AEGIS_RETURN_IF_ERROR(check("scene_examination", base + 3600 * 3));
+          if (transferred || rng.Chance(0.8))
+            AEGIS_RETURN_IF_ERROR(check("medical_examination", base + 3600 * 10));
+          if (transferred || rng.Chance(0.75))
+            AEGIS_RETURN_IF_ERROR(check("evidence_kit_collected", base + 3600 * 12));
+          if (f.online_dating || rng.Chance(0.3))
+            AEGIS_RETURN_IF_ERROR(check("digital_evidence", base + 3 * kSecondsPerDay));
+          if (rng.Chance(0.5))
+            AEGIS_RETURN_IF_ERROR(check("witness_statements", base + 2 * kSecondsPerDay));
+          if (rng.Chance(0.7))
+            AEGIS_RETURN_IF_ERROR(check("victim_support_referral", base + kSecondsPerDay));
         }
         if (has_suspect) {
           const UnixSeconds base = path[2].at;
           AEGIS_RETURN_IF_ERROR(check("suspect_identification", base));
-          if (transferred || rng.Chance(0.8)) AEGIS_RETURN_IF_ERROR(check("suspect_interview", base + 2 * kSecondsPerDay));
+          if (transferred || rng.Chance(0.8))
+            AEGIS_RETURN_IF_ERROR(check("suspect_interview", base + 2 * kSecondsPerDay));
         }
         AEGIS_RETURN_IF_ERROR(support.AddForCase(r, cs, victim_id, age, assignee, supervisor));
         // Timeline.
-        AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, cs.id, recv, recorder, "clue_received",
-                                             json{{"clue_reference", c.reference}, {"source", ToString(c.source)}}.dump()}).status());
-        AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, cs.id, filed, supervisor, "filed",
-                                             json{{"clue_reference", c.reference}, {"historic", cs.historic}}.dump()}).status());
+        AEGIS_RETURN_IF_ERROR(
+            r.InsertEvent(
+                 {0, cs.id, recv, recorder, "clue_received",
+                  json{{"clue_reference", c.reference}, {"source", ToString(c.source)}}.dump()})
+                .status());
+        AEGIS_RETURN_IF_ERROR(
+            r.InsertEvent({0, cs.id, filed, supervisor, "filed",
+                           json{{"clue_reference", c.reference}, {"historic", cs.historic}}.dump()})
+                .status());
         if (cs.major) {
           json keys = json::array();
           for (const auto& fl : cs.major_flags) keys.push_back(fl.rule_key);
           AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, cs.id, filed, supervisor, "major_flagged",
-                                               json{{"rules", keys}, {"rules_version", cs.rules_version}, {"priority", cs.priority}}.dump()}).status());
+                                               json{{"rules", keys},
+                                                    {"rules_version", cs.rules_version},
+                                                    {"priority", cs.priority}}
+                                                   .dump()})
+                                    .status());
         }
         for (size_t i = 1; i < path.size(); ++i) {
           json d = {{"from", ToString(path[i - 1].stage)}, {"to", ToString(path[i].stage)}};
-          const bool needs_reason = path[i].stage == CaseStage::kSuspended || path[i].stage == CaseStage::kReopened;
-          if (needs_reason) d["reason"] = path[i].stage == CaseStage::kSuspended ? "穷尽侦查措施，暂无进展，中止侦查。" : "发现新的证据线索，恢复侦查。";
+          const bool needs_reason =
+              path[i].stage == CaseStage::kSuspended || path[i].stage == CaseStage::kReopened;
+          if (needs_reason)
+            d["reason"] = path[i].stage == CaseStage::kSuspended
+                              ? "穷尽侦查措施，暂无进展，中止侦查。"
+                              : "发现新的证据线索，恢复侦查。";
           AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, cs.id, path[i].at,
-                                               path[i].stage == CaseStage::kProsecuted || path[i].stage == CaseStage::kClosed ? supervisor : assignee,
-                                               "transition", d.dump()}).status());
+                                               path[i].stage == CaseStage::kProsecuted ||
+                                                       path[i].stage == CaseStage::kClosed
+                                                   ? supervisor
+                                                   : assignee,
+                                               "transition", d.dump()})
+                                    .status());
         }
         // Actions: open cases have work in progress, some of it overdue.
         const bool open = IsOpenStage(cs.stage);
         static constexpr const char* kActionTitles[] = {
-            "调取案发地周边监控录像", "询问目击证人", "提取并送检生物物证", "调取通讯及网络聊天记录",
-            "走访被害人就读学校", "核查嫌疑人活动轨迹", "联系妇联开展心理疏导", "制作被害人询问笔录（一站式）"};
-        const int n_actions = open ? static_cast<int>(rng.Range(1, 4)) : static_cast<int>(rng.Range(0, 2));
+            "调取案发地周边监控录像", "询问目击证人",
+            "提取并送检生物物证",     "调取通讯及网络聊天记录",
+            "走访被害人就读学校",     "核查嫌疑人活动轨迹",
+            "联系妇联开展心理疏导",   "制作被害人询问笔录（一站式）"};
+        const int n_actions =
+            open ? static_cast<int>(rng.Range(1, 4)) : static_cast<int>(rng.Range(0, 2));
         for (int i = 0; i < n_actions; ++i) {
           Action act;
           act.case_id = cs.id;
@@ -620,7 +709,9 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
           act.due_at = act.created_at + rng.Range(2, 20) * kSecondsPerDay;
           if (open) {
             const double st = rng.Uniform();
-            act.status = st < 0.45 ? ActionStatus::kAllocated : st < 0.8 ? ActionStatus::kInProgress : ActionStatus::kCompleted;
+            act.status = st < 0.45  ? ActionStatus::kAllocated
+                         : st < 0.8 ? ActionStatus::kInProgress
+                                    : ActionStatus::kCompleted;
           } else {
             act.status = rng.Chance(0.8) ? ActionStatus::kReviewed : ActionStatus::kCompleted;
           }
@@ -639,14 +730,16 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
             ar.from_unit_id = station;
             ar.to_unit_id = station_of.at(other);
             ar.request = "请协助核查嫌疑人在贵辖区的落脚点及监控录像。";
-            ar.status = rng.Chance(0.5) ? AssistanceStatus::kRequested : AssistanceStatus::kAccepted;
+            ar.status =
+                rng.Chance(0.5) ? AssistanceStatus::kRequested : AssistanceStatus::kAccepted;
             ar.created_at = ar.updated_at = std::min(now - 60, filed + kSecondsPerDay);
             AEGIS_RETURN_IF_ERROR(r.InsertAssistance(ar).status());
           }
         }
         if (cs.major && rng.Chance(0.05)) {
           std::string other = rng.Pick(district_keys);
-          if (other != district) AEGIS_RETURN_IF_ERROR(r.InsertShare(cs.id, station_of.at(other), supervisor, filed));
+          if (other != district)
+            AEGIS_RETURN_IF_ERROR(r.InsertShare(cs.id, station_of.at(other), supervisor, filed));
         }
       }
       return Status::Ok();
@@ -691,8 +784,8 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
       for (const auto& u : units)
         if (u.id == c.unit_id && u.parent_id) bureau = *u.parent_id;
       if (supervisor_of.count(bureau)) {
-        add(supervisor_of.at(bureau), filed + rng.Range(3600, 96 * 3600), "case.read", "case",
-            c.id, true, nlohmann::json::object());
+        add(supervisor_of.at(bureau), filed + rng.Range(3600, 96 * 3600), "case.read", "case", c.id,
+            true, nlohmann::json::object());
       }
       if (c.lead_investigator_id && rng.Chance(0.1)) {
         AEGIS_ASSIGN_OR_RETURN(auto persons, r.ListPersons(c.id));
@@ -727,8 +820,9 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
   AEGIS_RETURN_IF_ERROR(store.Write([&](storage::Repo& r) {
     Principal system;
     system.remote = "cli";
-    return r.AppendAudit({internal::MakeAudit(system, now, "demo.generate", "store", std::nullopt, true,
-                                              {{"clues", summary.clues}, {"cases", summary.cases}, {"seed", opt.seed}})});
+    return r.AppendAudit({internal::MakeAudit(
+        system, now, "demo.generate", "store", std::nullopt, true,
+        {{"clues", summary.clues}, {"cases", summary.cases}, {"seed", opt.seed}})});
   }));
   return summary;
 }

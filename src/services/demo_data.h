@@ -14,9 +14,9 @@ namespace aegis::services {
 
 // One public incident record (time, place) used as the seed of a synthetic clue.
 struct IncidentSeed {
-  UnixSeconds time = 0;   // local time of the original record, taken as UTC
-  std::string district;   // e.g. "MISSION"
-  std::string address;    // block level, e.g. "200 Block of SLOAT BL"
+  UnixSeconds time = 0;  // local time of the original record, taken as UTC
+  std::string district;  // e.g. "MISSION"
+  std::string address;   // block level, e.g. "200 Block of SLOAT BL"
   double latitude = 0, longitude = 0;
   std::string description;  // e.g. "CHILD ABUSE SEXUAL"
 };
@@ -32,11 +32,11 @@ StatusOr<std::vector<IncidentSeed>> ParseIncidentCsv(const std::string& csv_text
 inline constexpr const char* kDemoTotpSecret = "AEGISDEMOSECRETTOTPFORDEMOONLYAA";
 
 struct DemoOptions {
-  int cases = 3000;            // approximate number of clues (most become cases)
+  int cases = 3000;  // approximate number of clues (most become cases)
   unsigned seed = 20261129;
   std::string password = "Aegis-demo-2026!";  // for every demo account
-  std::string totp_secret = kDemoTotpSecret;   // administrators and supervisors; empty: none
-  UnixSeconds now = 0;         // "today" of the data set; 0 = wall clock
+  std::string totp_secret = kDemoTotpSecret;  // administrators and supervisors; empty: none
+  UnixSeconds now = 0;                        // "today" of the data set; 0 = wall clock
   // Progress callback: (done, total).
   std::function<void(long long, long long)> progress;
 };

@@ -54,8 +54,8 @@ storage::CaseScope Policy::CaseScopeFor(const Principal& p) const {
       // Prosecutors see a case once it has been transferred to their procuratorate.
       scope.procuratorate_unit = p.unit.id;
       break;
-    case Role::kPartner:        // partner agencies see referrals only (issue 3), never cases
-    case Role::kAdministrator:  // administrators manage accounts, not case content
+    case Role::kPartner:         // partner agencies see referrals only (issue 3), never cases
+    case Role::kAdministrator:   // administrators manage accounts, not case content
     case Role::kPrivacyOfficer:  // privacy officers audit access, they never see case content
       break;
   }

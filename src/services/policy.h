@@ -1,6 +1,6 @@
 // The single policy point: every decision about who may see or do what in Aegis is made here.
-// Services ask it; storage only applies the scopes it produces. Issue 3 deepens it (labels, purpose,
-// break-glass) without changing its callers.
+// Services ask it; storage only applies the scopes it produces. Issue 3 deepens it (labels,
+// purpose, break-glass) without changing its callers.
 #pragma once
 
 #include <string>
@@ -15,8 +15,8 @@ namespace aegis::services {
 // The authenticated caller.
 struct Principal {
   domain::User user;
-  domain::Unit unit;  // the user's unit, with its materialised path
-  std::string remote;  // client address, for the audit
+  domain::Unit unit;          // the user's unit, with its materialised path
+  std::string remote;         // client address, for the audit
   domain::Id session_id = 0;  // the session the request came with (0: none, e.g. the CLI)
   // Signed in with the password only while a second factor is required but not yet enrolled: the
   // session may enrol one and nothing else (no capability, no case scope).
@@ -56,7 +56,8 @@ class Policy {
   bool MaySeeClue(const Principal& p, const std::string& unit_path) const;
 
   // Whether `p` may see victims' identities in a case it can already open; `case_unit_path` is the
-  // path of the case's owning unit. Sharing a case (joint team, assistance) does not share identities.
+  // path of the case's owning unit. Sharing a case (joint team, assistance) does not share
+  // identities.
   bool MayRevealIdentity(const Principal& p, const domain::Case& c,
                          const std::string& case_unit_path) const;
 
@@ -65,7 +66,8 @@ class Policy {
   std::vector<std::string> AuditUnitPrefixes(const Principal& p) const;
 
   // Whether `p` may read the free-text detail of audit records, which can quote case content
-  // (reasons, sources). Privacy officers oversee access, not cases: they see who, what and when only.
+  // (reasons, sources). Privacy officers oversee access, not cases: they see who, what and when
+  // only.
   bool MaySeeAuditDetail(const Principal& p) const;
   // Whether `p` may see referral `r` at all: only users of the partner agency it was sent to.
   // Police users see referrals through the case they belong to (CaseScopeFor).

@@ -34,13 +34,11 @@ Principal Who(Role role, domain::Id user_id = 100, domain::Unit unit = MakeUnit(
   return p;
 }
 
-const std::vector<Role> kAllRoles = {Role::kOfficer,    Role::kSupervisor, Role::kAnalyst,
-                                     Role::kForensic,   Role::kProsecutor, Role::kPartner,
+const std::vector<Role> kAllRoles = {Role::kOfficer,       Role::kSupervisor,    Role::kAnalyst,
+                                     Role::kForensic,      Role::kProsecutor,    Role::kPartner,
                                      Role::kAdministrator, Role::kPrivacyOfficer};
 
-TEST(PolicyRoles, TestListCoversEveryRole) {
-  EXPECT_EQ(kAllRoles, domain::AllValues<Role>());
-}
+TEST(PolicyRoles, TestListCoversEveryRole) { EXPECT_EQ(kAllRoles, domain::AllValues<Role>()); }
 
 TEST(PolicyCaseScope, OfficerAndSupervisorGetSubtreeTeamAndShared) {
   Policy policy;
@@ -71,8 +69,8 @@ TEST(PolicyCaseScope, AnalystAndForensicGetSubtreeAndSharedButNotTeam) {
 
 TEST(PolicyCaseScope, ProsecutorSeesOnlyItsProcuratorate) {
   Policy policy;
-  const auto scope =
-      policy.CaseScopeFor(Who(Role::kProsecutor, 8, MakeUnit(9, "/1/9/", domain::UnitType::kProcuratorate)));
+  const auto scope = policy.CaseScopeFor(
+      Who(Role::kProsecutor, 8, MakeUnit(9, "/1/9/", domain::UnitType::kProcuratorate)));
   EXPECT_FALSE(scope.all);
   EXPECT_TRUE(scope.unit_path_prefixes.empty());
   EXPECT_FALSE(scope.team_member.has_value());
@@ -84,7 +82,8 @@ TEST(PolicyCaseScope, ProsecutorSeesOnlyItsProcuratorate) {
 TEST(PolicyCaseScope, PartnerAndAdministratorSeeNoCases) {
   Policy policy;
   for (Role role : {Role::kPartner, Role::kAdministrator, Role::kPrivacyOfficer}) {
-    const auto scope = policy.CaseScopeFor(Who(role, 1, MakeUnit(1, "/1/", domain::UnitType::kProvince)));
+    const auto scope =
+        policy.CaseScopeFor(Who(role, 1, MakeUnit(1, "/1/", domain::UnitType::kProvince)));
     EXPECT_TRUE(scope.empty()) << ToString(role);
     EXPECT_FALSE(scope.all);
   }
@@ -138,7 +137,8 @@ TEST(PolicyClues, PrefixesPerRole) {
     EXPECT_EQ(policy.ClueUnitPrefixes(Who(role)), std::vector<std::string>{"/1/2/3/"});
   for (Role role : {Role::kForensic, Role::kProsecutor, Role::kPartner, Role::kAdministrator})
     EXPECT_TRUE(policy.ClueUnitPrefixes(Who(role)).empty()) << ToString(role);
-  EXPECT_TRUE(policy.ClueUnitPrefixes(Who(Role::kOfficer, 1, MakeUnit(3, "/1/2/3/"), false)).empty());
+  EXPECT_TRUE(
+      policy.ClueUnitPrefixes(Who(Role::kOfficer, 1, MakeUnit(3, "/1/2/3/"), false)).empty());
 }
 
 TEST(PolicyClues, MaySeeClueOnlyInOwnSubtree) {
@@ -146,12 +146,13 @@ TEST(PolicyClues, MaySeeClueOnlyInOwnSubtree) {
   const Principal officer = Who(Role::kOfficer);
   EXPECT_TRUE(policy.MaySeeClue(officer, "/1/2/3/"));
   EXPECT_TRUE(policy.MaySeeClue(officer, "/1/2/3/17/"));
-  EXPECT_FALSE(policy.MaySeeClue(officer, "/1/2/"));    // parent
-  EXPECT_FALSE(policy.MaySeeClue(officer, "/1/2/4/"));  // sibling
+  EXPECT_FALSE(policy.MaySeeClue(officer, "/1/2/"));     // parent
+  EXPECT_FALSE(policy.MaySeeClue(officer, "/1/2/4/"));   // sibling
   EXPECT_FALSE(policy.MaySeeClue(officer, "/1/2/30/"));  // text prefix but another unit
   EXPECT_FALSE(policy.MaySeeClue(officer, ""));
 
-  const Principal city_sup = Who(Role::kSupervisor, 5, MakeUnit(2, "/1/2/", domain::UnitType::kCity));
+  const Principal city_sup =
+      Who(Role::kSupervisor, 5, MakeUnit(2, "/1/2/", domain::UnitType::kCity));
   EXPECT_TRUE(policy.MaySeeClue(city_sup, "/1/2/3/"));
   EXPECT_TRUE(policy.MaySeeClue(city_sup, "/1/2/30/"));
   EXPECT_FALSE(policy.MaySeeClue(city_sup, "/1/"));
@@ -223,7 +224,8 @@ TEST(PolicyReveal, InactiveNever) {
   domain::Case c = MakeCase(3);
   c.procuratorate_unit_id = 3;
   for (Role role : kAllRoles)
-    EXPECT_FALSE(policy.MayRevealIdentity(Who(role, 100, MakeUnit(3, "/1/2/3/"), false), c, "/1/2/3/"))
+    EXPECT_FALSE(
+        policy.MayRevealIdentity(Who(role, 100, MakeUnit(3, "/1/2/3/"), false), c, "/1/2/3/"))
         << ToString(role);
 }
 
@@ -245,12 +247,14 @@ TEST(PolicyAudit, OnlySupervisorsSeeAuditDetailText) {
   Policy policy;
   for (Role role : kAllRoles)
     EXPECT_EQ(policy.MaySeeAuditDetail(Who(role)), role == Role::kSupervisor) << ToString(role);
-  EXPECT_FALSE(policy.MaySeeAuditDetail(Who(Role::kSupervisor, 100, MakeUnit(3, "/1/2/3/"), false)));
+  EXPECT_FALSE(
+      policy.MaySeeAuditDetail(Who(Role::kSupervisor, 100, MakeUnit(3, "/1/2/3/"), false)));
 }
 
 TEST(PolicyAudit, PrivacyOfficersGetNoCaseContent) {
   Policy policy;
-  const Principal po = Who(Role::kPrivacyOfficer, 100, MakeUnit(1, "/1/", domain::UnitType::kProvince));
+  const Principal po =
+      Who(Role::kPrivacyOfficer, 100, MakeUnit(1, "/1/", domain::UnitType::kProvince));
   EXPECT_TRUE(policy.CaseScopeFor(po).empty());
   EXPECT_TRUE(policy.ClueUnitPrefixes(po).empty());
   EXPECT_FALSE(policy.MaySeeClue(po, "/1/2/3/"));

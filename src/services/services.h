@@ -5,9 +5,9 @@
 
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -19,8 +19,8 @@
 #include "services/audit_chain.h"
 #include "services/crypto.h"
 #include "services/policy.h"
-#include "services/window_rate_limiter.h"
 #include "services/victim_support.h"
+#include "services/window_rate_limiter.h"
 #include "storage/store.h"
 
 namespace aegis::services {
@@ -260,9 +260,9 @@ struct TotpEnrolment {
 
 struct AccountSecurityView {
   bool totp_enabled = false;
-  bool totp_required = false;    // the role must have a second factor
-  bool totp_pending = false;     // an enrolment awaits confirmation
-  bool enrolment_only = false;   // this session may only enrol
+  bool totp_required = false;   // the role must have a second factor
+  bool totp_pending = false;    // an enrolment awaits confirmation
+  bool enrolment_only = false;  // this session may only enrol
   std::optional<UnixSeconds> password_changed_at;
 };
 
@@ -271,10 +271,10 @@ bool RoleRequiresTotp(domain::Role role);
 
 // One case record of an import (records migrated from another system, or a bulk load).
 struct CaseImportRow {
-  int line = 0;                 // source line, for error messages
-  domain::Case c;               // reference, title, stage, facts, dates; ids resolved by the service
-  std::string unit_code;        // owning unit
-  std::string lead_username;    // optional lead investigator
+  int line = 0;               // source line, for error messages
+  domain::Case c;             // reference, title, stage, facts, dates; ids resolved by the service
+  std::string unit_code;      // owning unit
+  std::string lead_username;  // optional lead investigator
 };
 
 struct ImportSummary {
@@ -284,10 +284,10 @@ struct ImportSummary {
 struct ServiceOptions {
   int session_hours = 12;
   int idle_minutes = 30;
-  int lockout_failures = 5;             // consecutive failed sign-ins that lock the account
-  int lockout_minutes = 15;             // how long the lock lasts
-  int login_attempts_per_minute = 10;   // per client address (token bucket, burst of the same size)
-  int enrolment_session_minutes = 30;   // lifetime of a session that may only enrol a second factor
+  int lockout_failures = 5;            // consecutive failed sign-ins that lock the account
+  int lockout_minutes = 15;            // how long the lock lasts
+  int login_attempts_per_minute = 10;  // per client address (token bucket, burst of the same size)
+  int enrolment_session_minutes = 30;  // lifetime of a session that may only enrol a second factor
   std::shared_ptr<const AuditSigner> audit_signer;  // seals the audit chain; null: no checkpoints
 };
 
@@ -296,7 +296,7 @@ struct AuditSearchInput {
   std::optional<Id> user_id;
   std::string object_type;  // case, clue, person, assistance, user; empty = any
   std::optional<Id> object_id;
-  std::string action;       // e.g. "case.read"; empty = any
+  std::string action;  // e.g. "case.read"; empty = any
   std::optional<bool> allowed;
   std::optional<UnixSeconds> since, until;
   bool outside_unit = false;  // accesses to objects owned outside the actor's own unit subtree

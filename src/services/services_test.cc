@@ -78,7 +78,8 @@ class ServicesTest : public ::testing::Test {
     return in;
   }
   // A clue about a 10-year-old victim with a full identity.
-  static ClueInput ChildClue(const std::string& summary = "放学途中被陌生男子猥亵\n详细经过见笔录") {
+  static ClueInput ChildClue(
+      const std::string& summary = "放学途中被陌生男子猥亵\n详细经过见笔录") {
     ClueInput in = Basic(summary);
     VictimInput v;
     v.sex = Sex::kFemale;
@@ -345,8 +346,9 @@ TEST_F(ServicesTest, MajorComplexTrackNeedsASupervisor) {
 
   // Changing the track: officers may move to verification but not to major_complex.
   const ClueView std_clue = Create(Off1(), Basic("普通"));
-  ExpectStatus(s().ChangeTrack(Off1(), std_clue.clue.id, ReviewTrack::kMajorComplex, "复杂").status(),
-               StatusCode::kPermissionDenied);
+  ExpectStatus(
+      s().ChangeTrack(Off1(), std_clue.clue.id, ReviewTrack::kMajorComplex, "复杂").status(),
+      StatusCode::kPermissionDenied);
   ExpectStatus(s().ChangeTrack(Off1(), std_clue.clue.id, ReviewTrack::kVerification, "").status(),
                StatusCode::kInvalidArgument, "reason");
   const ClueView verified =
@@ -659,8 +661,9 @@ TEST_F(ServicesTest, LifecycleFromFilingToProsecution) {
   EXPECT_FALSE(solved.summary.c.stage_deadline.has_value());
 
   // Transfer for prosecution: supervisor only, a procuratorate, and the checklist.
-  ExpectStatus(Move(Off1(), id, CaseStage::kTransferredForProsecution, "", w.procuratorate1).status(),
-               StatusCode::kPermissionDenied);
+  ExpectStatus(
+      Move(Off1(), id, CaseStage::kTransferredForProsecution, "", w.procuratorate1).status(),
+      StatusCode::kPermissionDenied);
   ExpectStatus(Move(Sup1(), id, CaseStage::kTransferredForProsecution).status(),
                StatusCode::kInvalidArgument, "procuratorate_unit_id");
   ExpectStatus(Move(Sup1(), id, CaseStage::kTransferredForProsecution, "", w.station2).status(),
@@ -671,8 +674,8 @@ TEST_F(ServicesTest, LifecycleFromFilingToProsecution) {
   for (const char* key : {"victim_interview", "scene_examination", "medical_examination",
                           "evidence_kit_collected", "suspect_interview", "suspect_identification"})
     EXPECT_NE(missing.status().message().find(key), std::string::npos) << key;
-  for (const char* key : {"report_recorded", "digital_evidence", "witness_statements",
-                          "victim_support_referral"})
+  for (const char* key :
+       {"report_recorded", "digital_evidence", "witness_statements", "victim_support_referral"})
     EXPECT_EQ(missing.status().message().find(key), std::string::npos) << key;
 
   ExpectStatus(s().SetChecklist(Off1(), id, "no_such_item", true).status(), StatusCode::kNotFound);
@@ -687,10 +690,9 @@ TEST_F(ServicesTest, LifecycleFromFilingToProsecution) {
   // Unticking an item makes it missing again.
   ASSERT_TRUE(s().SetChecklist(Off1(), id, "suspect_identification", true).ok());
   ASSERT_TRUE(s().SetChecklist(Off1(), id, "scene_examination", false).ok());
-  EXPECT_EQ(Move(Sup1(), id, CaseStage::kTransferredForProsecution, "", w.procuratorate1)
-                .status()
-                .code(),
-            StatusCode::kConflict);
+  EXPECT_EQ(
+      Move(Sup1(), id, CaseStage::kTransferredForProsecution, "", w.procuratorate1).status().code(),
+      StatusCode::kConflict);
   const CaseDetailView ticked = Must(s().SetChecklist(Off1(), id, "scene_examination", true));
   EXPECT_EQ(FindItem(ticked, "scene_examination")->item.done_at, w.now);
   EXPECT_EQ(CountEvents(ticked, "checklist"), 8);
@@ -768,8 +770,8 @@ TEST_F(ServicesTest, ProcuratorateIsRecordedOnlyByTheTransferForProsecution) {
   const CaseDetailView moved =
       Must(Move(Off1(), id, CaseStage::kUnderInvestigation, "", w.procuratorate1));
   EXPECT_FALSE(moved.summary.c.procuratorate_unit_id.has_value());
-  const CaseDetailView closed = Must(Move(Sup1(), id, CaseStage::kClosed, "撤销案件",
-                                          w.procuratorate1));
+  const CaseDetailView closed =
+      Must(Move(Sup1(), id, CaseStage::kClosed, "撤销案件", w.procuratorate1));
   EXPECT_FALSE(closed.summary.c.procuratorate_unit_id.has_value());
   ExpectStatus(s().GetCase(Pro1(), id).status(), StatusCode::kNotFound);
   EXPECT_EQ(CaseTotal(Pro1()), 0);
@@ -795,7 +797,7 @@ TEST_F(ServicesTest, RevealIdentityForAllowedUsersOnlyAndAudited) {
   const Identity identity = Must(s().RevealIdentity(Off1(), id, victim));
   EXPECT_EQ(identity.name, "张小红");
   EXPECT_EQ(identity.id_number, kChildId);
-  EXPECT_EQ(identity.phone, "+8613812345678");  // normalised
+  EXPECT_EQ(identity.phone, "+8613812345678");      // normalised
   EXPECT_EQ(identity.date_of_birth, "2015-03-15");  // from the ID number
   EXPECT_EQ(identity.address, "示范省人民路 8 号");
 
@@ -813,8 +815,10 @@ TEST_F(ServicesTest, RevealIdentityForAllowedUsersOnlyAndAudited) {
   int allowed = 0, denied = 0;
   for (const auto& a : audit) {
     ASSERT_EQ(a.action, "identity.reveal");
-    if (a.allowed) ++allowed;
-    else ++denied;
+    if (a.allowed)
+      ++allowed;
+    else
+      ++denied;
     if (!a.allowed) {
       EXPECT_EQ(a.user_id, w.analyst1);
     }
@@ -1028,8 +1032,7 @@ TEST_F(ServicesTest, SharingMakesTheCaseVisible) {
                "unit_id");
   ExpectStatus(s().ShareCase(Off1(), id, w.station1).status(), StatusCode::kInvalidArgument,
                "unit_id");
-  ExpectStatus(s().ShareCase(Off1(), id, 999999).status(), StatusCode::kInvalidArgument,
-               "unit_id");
+  ExpectStatus(s().ShareCase(Off1(), id, 999999).status(), StatusCode::kInvalidArgument, "unit_id");
   ExpectStatus(s().ShareCase(Off2(), id, w.station2).status(), StatusCode::kNotFound);
   EXPECT_EQ(CaseTotal(Off2()), 0);
   const CaseDetailView d = Must(s().ShareCase(Off1(), id, w.station2));
@@ -1227,12 +1230,16 @@ TEST_F(FiguresTest, Dashboard) {
 
 TEST_F(FiguresTest, DashboardFollowsTheCampaignWindow) {
   Id campaign = 0;
-  ASSERT_TRUE(w.store->Write([&](storage::Repo& r) -> Status {
-    // Starts on 2026-03-01: the February clues fall outside.
-    Campaign c{0, "专项行动", "Campaign", *ParseIso8601("2026-03-01"), std::nullopt, w.city};
-    AEGIS_ASSIGN_OR_RETURN(campaign, r.InsertCampaign(c));
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(w.store
+                  ->Write([&](storage::Repo& r) -> Status {
+                    // Starts on 2026-03-01: the February clues fall outside.
+                    Campaign c{
+                        0,     "专项行动", "Campaign", *ParseIso8601("2026-03-01"), std::nullopt,
+                        w.city};
+                    AEGIS_ASSIGN_OR_RETURN(campaign, r.InsertCampaign(c));
+                    return Status::Ok();
+                  })
+                  .ok());
   const DashboardView d = Must(s().Dashboard(Sup1(), campaign, std::nullopt));
   ASSERT_TRUE(d.campaign.has_value());
   EXPECT_EQ(d.campaign->id, campaign);
@@ -1285,7 +1292,8 @@ int CountSessions(const std::filesystem::path& db) {
   int n = -1;
   if (sqlite3_open_v2(db.c_str(), &conn, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(conn, "SELECT COUNT(*) FROM sessions", -1, &stmt, nullptr) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(conn, "SELECT COUNT(*) FROM sessions", -1, &stmt, nullptr) ==
+            SQLITE_OK &&
         sqlite3_step(stmt) == SQLITE_ROW)
       n = sqlite3_column_int(stmt, 0);
     sqlite3_finalize(stmt);
@@ -1396,11 +1404,12 @@ TEST(IncidentCsvTest, RejectsMissingHeaderAndEmptyResult) {
   ExpectStatus(ParseIncidentCsv("a,b,c\n1,2,3\n", nullptr).status(), StatusCode::kInvalidArgument,
                "csv");
   int skipped = 0;
-  ExpectStatus(ParseIncidentCsv("Dates,Category,Descript,DayOfWeek,PdDistrict,Resolution,Address,X,Y\n"
-                                "2012-01-01 01:00:00,X,Y,Sunday,PARK,NONE,A,-120.5,90\n",
-                                &skipped)
-                   .status(),
-               StatusCode::kInvalidArgument, "csv");
+  ExpectStatus(
+      ParseIncidentCsv("Dates,Category,Descript,DayOfWeek,PdDistrict,Resolution,Address,X,Y\n"
+                       "2012-01-01 01:00:00,X,Y,Sunday,PARK,NONE,A,-120.5,90\n",
+                       &skipped)
+          .status(),
+      StatusCode::kInvalidArgument, "csv");
 }
 
 TEST(DemoDataTest, SmallDataSetIsConsistent) {
@@ -1429,18 +1438,20 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
 
   std::vector<storage::ClueRecord> clues;
   std::vector<Case> cases;
-  ASSERT_TRUE(store->Read([&](storage::Repo& r) -> Status {
-    storage::ClueQuery cq;
-    cq.page.limit = 500;
-    AEGIS_ASSIGN_OR_RETURN(auto cl, r.ListClues(cq));
-    clues = cl.items;
-    storage::CaseQuery q;
-    q.scope.all = true;
-    q.page.limit = 500;
-    AEGIS_ASSIGN_OR_RETURN(auto cs, r.ListCases(q));
-    cases = cs.items;
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store
+                  ->Read([&](storage::Repo& r) -> Status {
+                    storage::ClueQuery cq;
+                    cq.page.limit = 500;
+                    AEGIS_ASSIGN_OR_RETURN(auto cl, r.ListClues(cq));
+                    clues = cl.items;
+                    storage::CaseQuery q;
+                    q.scope.all = true;
+                    q.page.limit = 500;
+                    AEGIS_ASSIGN_OR_RETURN(auto cs, r.ListCases(q));
+                    cases = cs.items;
+                    return Status::Ok();
+                  })
+                  .ok());
   ASSERT_EQ(static_cast<long long>(clues.size()), summary->clues);
   ASSERT_EQ(static_cast<long long>(cases.size()), summary->cases);
 
@@ -1450,12 +1461,14 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
   EXPECT_TRUE(chain->ok()) << chain->message;
   EXPECT_GT(chain->records, summary->cases);
   std::vector<storage::AuditEntry> audit;
-  ASSERT_TRUE(store->Read([&](storage::Repo& r) {
-    return r.ScanAuditChain([&](const storage::AuditEntry& e) {
-      audit.push_back(e);
-      return Status::Ok();
-    });
-  }).ok());
+  ASSERT_TRUE(store
+                  ->Read([&](storage::Repo& r) {
+                    return r.ScanAuditChain([&](const storage::AuditEntry& e) {
+                      audit.push_back(e);
+                      return Status::Ok();
+                    });
+                  })
+                  .ok());
   EXPECT_EQ(audit.back().record.action, "demo.generate");
   for (size_t i = 1; i < audit.size(); ++i) {
     EXPECT_LE(audit[i - 1].record.at, audit[i].record.at);
@@ -1512,8 +1525,8 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
     if (CountsAsSolved(c.stage)) {
       EXPECT_TRUE(c.solved_at.has_value()) << c.reference;
     }
-    const bool at_procuratorate = c.stage == CaseStage::kTransferredForProsecution ||
-                                  c.stage == CaseStage::kProsecuted;
+    const bool at_procuratorate =
+        c.stage == CaseStage::kTransferredForProsecution || c.stage == CaseStage::kProsecuted;
     if (at_procuratorate) {
       EXPECT_TRUE(c.procuratorate_unit_id.has_value()) << c.reference;
     }
@@ -1535,32 +1548,34 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
 
   // Every case has its victim, its timeline and a recorded report; stages past identification
   // have a suspect.
-  ASSERT_TRUE(store->Read([&](storage::Repo& r) -> Status {
-    for (const Case& c : cases) {
-      AEGIS_ASSIGN_OR_RETURN(auto persons, r.ListPersons(c.id));
-      const long victims = std::count_if(persons.begin(), persons.end(), [](auto& p) {
-        return p.person.role == PersonRole::kVictim;
-      });
-      EXPECT_EQ(victims, 1) << c.reference;
-      const bool suspect = std::any_of(persons.begin(), persons.end(), [](auto& p) {
-        return p.person.role == PersonRole::kSuspect;
-      });
-      if (c.stage == CaseStage::kSuspectIdentified || c.stage == CaseStage::kSuspectDetained ||
-          CountsAsSolved(c.stage)) {
-        EXPECT_TRUE(suspect) << c.reference;
-      }
-      AEGIS_ASSIGN_OR_RETURN(auto events, r.ListEvents(c.id));
-      EXPECT_GE(events.size(), 2u) << c.reference;
-      if (events.size() < 2) continue;
-      EXPECT_EQ(events[0].kind, "clue_received");
-      EXPECT_EQ(events[1].kind, "filed");
-      AEGIS_ASSIGN_OR_RETURN(auto checklist, r.ListChecklist(c.id));
-      EXPECT_TRUE(std::any_of(checklist.begin(), checklist.end(), [](auto& s) {
-        return s.key == "report_recorded" && s.done_at;
-      })) << c.reference;
-    }
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store
+                  ->Read([&](storage::Repo& r) -> Status {
+                    for (const Case& c : cases) {
+                      AEGIS_ASSIGN_OR_RETURN(auto persons, r.ListPersons(c.id));
+                      const long victims = std::count_if(
+                          persons.begin(), persons.end(),
+                          [](auto& p) { return p.person.role == PersonRole::kVictim; });
+                      EXPECT_EQ(victims, 1) << c.reference;
+                      const bool suspect = std::any_of(persons.begin(), persons.end(), [](auto& p) {
+                        return p.person.role == PersonRole::kSuspect;
+                      });
+                      if (c.stage == CaseStage::kSuspectIdentified ||
+                          c.stage == CaseStage::kSuspectDetained || CountsAsSolved(c.stage)) {
+                        EXPECT_TRUE(suspect) << c.reference;
+                      }
+                      AEGIS_ASSIGN_OR_RETURN(auto events, r.ListEvents(c.id));
+                      EXPECT_GE(events.size(), 2u) << c.reference;
+                      if (events.size() < 2) continue;
+                      EXPECT_EQ(events[0].kind, "clue_received");
+                      EXPECT_EQ(events[1].kind, "filed");
+                      AEGIS_ASSIGN_OR_RETURN(auto checklist, r.ListChecklist(c.id));
+                      EXPECT_TRUE(std::any_of(checklist.begin(), checklist.end(), [](auto& s) {
+                        return s.key == "report_recorded" && s.done_at;
+                      })) << c.reference;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
 
   // The demo accounts sign in with the demo password.
   Services services(*store, vault);
@@ -1575,8 +1590,8 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
     LoginRefusal why;
     EXPECT_FALSE(services.Login(LoginInput{privileged, "demo-password-1", "", ""}, &why).ok());
     EXPECT_EQ(why.code, "totp_required") << privileged;
-    auto full = services.Login(
-        LoginInput{privileged, "demo-password-1", TotpCode(demo_key, opt.now), ""});
+    auto full =
+        services.Login(LoginInput{privileged, "demo-password-1", TotpCode(demo_key, opt.now), ""});
     ASSERT_TRUE(full.ok()) << privileged << ": " << full.status().ToString();
     EXPECT_FALSE(full->enrolment_only) << privileged;
   }

@@ -53,7 +53,8 @@ inline const std::string& TestPasswordHash() {
   return hash;
 }
 
-// A valid 18-character resident ID for `region` (6 digits), `birth` (YYYYMMDD) and `seq` (3 digits).
+// A valid 18-character resident ID for `region` (6 digits), `birth` (YYYYMMDD) and `seq` (3
+// digits).
 inline std::string ResidentId(const std::string& region, const std::string& birth,
                               const std::string& seq) {
   const std::string first17 = region + birth + seq;
@@ -76,9 +77,8 @@ class TempDir {
     std::string name = info ? std::string(info->test_suite_name()) + "_" + info->name() : "global";
     for (char& c : name)
       if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-    path_ = std::filesystem::temp_directory_path() /
-            ("aegis_test_" + std::to_string(::getpid()) + "_" + name + "_" +
-             std::to_string(counter++));
+    path_ = std::filesystem::temp_directory_path() / ("aegis_test_" + std::to_string(::getpid()) +
+                                                      "_" + name + "_" + std::to_string(counter++));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -130,7 +130,8 @@ class World {
     county2 = AddUnit("P-C-K2", "二区分局", domain::UnitType::kCounty, city);
     station2 = AddUnit("P-C-K2-S1", "二区派出所", domain::UnitType::kStation, county2);
     procuratorate1 = AddUnit("P-C-PRO", "示范市人民检察院", domain::UnitType::kProcuratorate, city);
-    procuratorate2 = AddUnit("P-C-PRO2", "示范市第二检察院", domain::UnitType::kProcuratorate, city);
+    procuratorate2 =
+        AddUnit("P-C-PRO2", "示范市第二检察院", domain::UnitType::kProcuratorate, city);
     partner = AddUnit("P-WF", "妇联", domain::UnitType::kPartner, province);
 
     admin = AddUser("admin", "管理员", domain::Role::kAdministrator, province);
@@ -162,8 +163,8 @@ class World {
     return id;
   }
 
-  Id AddUser(const std::string& username, const std::string& display, domain::Role role,
-             Id unit_id, bool active = true) {
+  Id AddUser(const std::string& username, const std::string& display, domain::Role role, Id unit_id,
+             bool active = true) {
     Id id = 0;
     Status st = store->Write([&](storage::Repo& r) -> Status {
       domain::User u;

@@ -1,6 +1,6 @@
-// A sliding-window rate limiter (survivor status look-ups; sign-in uses the token bucket in rate_limiter.h) in memory, keyed by client address: enough for one server process
-// (behind a reverse proxy the proxy must pass the client's address, or every client shares one
-// key).
+// A sliding-window rate limiter (survivor status look-ups; sign-in uses the token bucket in
+// rate_limiter.h) in memory, keyed by client address: enough for one server process (behind a
+// reverse proxy the proxy must pass the client's address, or every client shares one key).
 #pragma once
 
 #include <deque>

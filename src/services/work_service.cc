@@ -113,8 +113,8 @@ StatusOr<BoardView> Services::Board(const Principal& p) {
     AEGIS_ASSIGN_OR_RETURN(auto incoming, r.ListAssistanceTo(p.unit.id, true));
     for (auto& a : incoming) {
       AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(a.case_id));
-      out.assistance_incoming.push_back({a, names.UnitName(a.from_unit_id),
-                                         names.UnitName(a.to_unit_id), c ? c->reference : ""});
+      out.assistance_incoming.push_back(
+          {a, names.UnitName(a.from_unit_id), names.UnitName(a.to_unit_id), c ? c->reference : ""});
     }
     return Status::Ok();
   }));

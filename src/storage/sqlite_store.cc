@@ -5,22 +5,22 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <limits>
 #include <condition_variable>
+#include <limits>
 #include <map>
 #include <memory>
-#include <unordered_map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 #include <variant>
 
+#include "common/time.h"
 #include "storage/audit_chain_codec.h"
 #include "storage/internal/sqlite_audit.h"
 #include "storage/internal/sqlite_schema.h"
 #include "storage/internal/sqlite_stmt.h"
 #include "storage/internal/sqlite_victim_repo.h"
 #include "storage/store.h"
-#include "common/time.h"
 
 namespace aegis::storage {
 namespace {
@@ -122,9 +122,12 @@ class Where {
   int BindAll(Stmt& s, int first = 1) const {
     int i = first;
     for (const auto& v : params_) {
-      if (auto* p = std::get_if<std::int64_t>(&v)) s.Bind(i, *p);
-      else if (auto* d = std::get_if<double>(&v)) s.Bind(i, *d);
-      else s.Bind(i, std::get<std::string>(v));
+      if (auto* p = std::get_if<std::int64_t>(&v))
+        s.Bind(i, *p);
+      else if (auto* d = std::get_if<double>(&v))
+        s.Bind(i, *d);
+      else
+        s.Bind(i, std::get<std::string>(v));
       ++i;
     }
     return i;
@@ -135,7 +138,8 @@ class Where {
   std::vector<Value> params_;
 };
 
-void AddPathPrefixes(Where& w, const std::string& column, const std::vector<std::string>& prefixes) {
+void AddPathPrefixes(Where& w, const std::string& column,
+                     const std::vector<std::string>& prefixes) {
   std::string frag = "(";
   for (size_t i = 0; i < prefixes.size(); ++i) {
     frag += (i ? " OR " : "") + ("(" + column + " >= ? AND " + column + " < ?)");
@@ -145,8 +149,7 @@ void AddPathPrefixes(Where& w, const std::string& column, const std::vector<std:
   w.Add(frag + ")");
 }
 
-constexpr const char* kPostTransferStages =
-    "('transferred_for_prosecution','prosecuted','closed')";
+constexpr const char* kPostTransferStages = "('transferred_for_prosecution','prosecuted','closed')";
 
 // Adds "the case is in `scope`": owned by one of the unit subtrees, or one of a small set of extra
 // cases (team member, joint team, accepted assistance, transferred to the procuratorate) gathered
@@ -179,12 +182,14 @@ void AddScope(Where& w, const CaseScope& scope, const std::string& alias,
     extras.push_back("SELECT case_id FROM case_shares WHERE unit_id = ?");
     w.Param(unit);
     extras.push_back(
-        "SELECT case_id FROM assistance WHERE to_unit_id = ? AND status IN ('accepted','completed')");
+        "SELECT case_id FROM assistance WHERE to_unit_id = ? AND status IN "
+        "('accepted','completed')");
     w.Param(unit);
   }
   if (scope.procuratorate_unit) {
-    extras.push_back(std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
-                     kPostTransferStages);
+    extras.push_back(
+        std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
+        kPostTransferStages);
     w.Param(*scope.procuratorate_unit);
   }
   if (!extras.empty()) {
@@ -408,8 +413,8 @@ constexpr const char* kSessionColumns =
 // Prepared statements are cached per connection: preparing costs more than running a point query.
 using StmtCache = std::unordered_map<std::string, std::unique_ptr<Stmt>>;
 
-#define PREPARE(var, sql)           \
-  Stmt& var = Prepared(sql);        \
+#define PREPARE(var, sql)    \
+  Stmt& var = Prepared(sql); \
   if (!var.prepared()) return var.status()
 
 class SqliteRepo final : public Repo {
@@ -425,7 +430,8 @@ class SqliteRepo final : public Repo {
       if (!parent) return Status::InvalidArgument("parent_id", "no such unit");
       parent_path = parent->path;
     }
-    PREPARE(s, "INSERT INTO units(code, name, name_en, type, parent_id, path) VALUES(?,?,?,?,?,'')");
+    PREPARE(s,
+            "INSERT INTO units(code, name, name_en, type, parent_id, path) VALUES(?,?,?,?,?,'')");
     s.Bind(1, unit.code).Bind(2, unit.name).Bind(3, unit.name_en).Bind(4, ToString(unit.type));
     s.Bind(5, unit.parent_id);
     AEGIS_RETURN_IF_ERROR(s.Run());
@@ -486,8 +492,9 @@ class SqliteRepo final : public Repo {
 
   StatusOr<std::vector<User>> ListUsers(const std::string& prefix,
                                         std::optional<Role> role) override {
-    std::string sql = "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.active, "
-                      "u.created_at FROM users u JOIN units n ON n.id = u.unit_id WHERE 1";
+    std::string sql =
+        "SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.active, "
+        "u.created_at FROM users u JOIN units n ON n.id = u.unit_id WHERE 1";
     if (!prefix.empty()) sql += " AND n.path >= ?1 AND n.path < ?2";
     if (role) sql += " AND u.role = ?3";
     sql += " ORDER BY u.display_name";
@@ -619,14 +626,15 @@ class SqliteRepo final : public Repo {
   StatusOr<Id> InsertClue(const ClueRecord& r) override {
     AEGIS_ASSIGN_OR_RETURN(auto unit, GetUnit(r.clue.unit_id));
     if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
-    PREPARE(s, std::string("INSERT INTO clues(reference, source, received_at, unit_id, recorded_by, "
-                           "assigned_to, summary, ") +
-                   kFactColumns +
-                   ", victim_pseudonym, victim_sex, victim_identity, victim_name_idx, "
-                   "victim_idnum_idx, victim_phone_idx, suspect_description, suspect_norm, status, "
-                   "track, review_deadline, track_approved_by, decided_at, decided_by, "
-                   "decision_reason, case_id, transferred_to_unit, updated_at, unit_path) VALUES(" +
-                   Placeholders(7 + kFactCount + 19) + ")");
+    PREPARE(s,
+            std::string("INSERT INTO clues(reference, source, received_at, unit_id, recorded_by, "
+                        "assigned_to, summary, ") +
+                kFactColumns +
+                ", victim_pseudonym, victim_sex, victim_identity, victim_name_idx, "
+                "victim_idnum_idx, victim_phone_idx, suspect_description, suspect_norm, status, "
+                "track, review_deadline, track_approved_by, decided_at, decided_by, "
+                "decision_reason, case_id, transferred_to_unit, updated_at, unit_path) VALUES(" +
+                Placeholders(7 + kFactCount + 19) + ")");
     const Clue& c = r.clue;
     s.Bind(1, c.reference).Bind(2, ToString(c.source)).Bind(3, c.received_at).Bind(4, c.unit_id);
     s.Bind(5, c.recorded_by).Bind(6, c.assigned_to).Bind(7, c.summary);
@@ -681,20 +689,39 @@ class SqliteRepo final : public Repo {
   StatusOr<ListResult<ClueRecord>> ListClues(const ClueQuery& q) override {
     Where w;
     if (!q.unit_path_prefixes.empty()) AddPathPrefixes(w, "unit_path", q.unit_path_prefixes);
-    if (q.status) { w.Add("status = ?"); w.Param(std::string(ToString(*q.status))); }
-    if (q.track) { w.Add("track = ?"); w.Param(std::string(ToString(*q.track))); }
-    if (q.unit_id) { w.Add("unit_id = ?"); w.Param(*q.unit_id); }
-    if (q.assigned_to) { w.Add("assigned_to = ?"); w.Param(*q.assigned_to); }
-    if (q.deadline_before) { w.Add("review_deadline < ?"); w.Param(*q.deadline_before); }
-    if (q.deadline_after) { w.Add("review_deadline >= ?"); w.Param(*q.deadline_after); }
+    if (q.status) {
+      w.Add("status = ?");
+      w.Param(std::string(ToString(*q.status)));
+    }
+    if (q.track) {
+      w.Add("track = ?");
+      w.Param(std::string(ToString(*q.track)));
+    }
+    if (q.unit_id) {
+      w.Add("unit_id = ?");
+      w.Param(*q.unit_id);
+    }
+    if (q.assigned_to) {
+      w.Add("assigned_to = ?");
+      w.Param(*q.assigned_to);
+    }
+    if (q.deadline_before) {
+      w.Add("review_deadline < ?");
+      w.Param(*q.deadline_before);
+    }
+    if (q.deadline_after) {
+      w.Add("review_deadline >= ?");
+      w.Param(*q.deadline_after);
+    }
     if (!q.text.empty()) {
       w.Add("(reference LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')");
       w.Param(LikePattern(q.text));
       w.Param(LikePattern(q.text));
     }
-    static const std::map<std::string, std::string> kSort = {
-        {"received_at", "received_at"}, {"review_deadline", "review_deadline"},
-        {"reference", "reference"}, {"", "received_at"}};
+    static const std::map<std::string, std::string> kSort = {{"received_at", "received_at"},
+                                                             {"review_deadline", "review_deadline"},
+                                                             {"reference", "reference"},
+                                                             {"", "received_at"}};
     auto it = kSort.find(q.page.sort);
     if (it == kSort.end()) return Status::InvalidArgument("sort", "unknown sort key");
     ListResult<ClueRecord> out;
@@ -733,24 +760,25 @@ class SqliteRepo final : public Repo {
     };
     constexpr const char* kSel = "SELECT id, reference, case_id FROM clues WHERE ";
     if (!p.victim.id_number.empty()) {
-      AEGIS_RETURN_IF_ERROR(run(std::string(kSel) + "victim_idnum_idx = ? LIMIT 20",
-                                [&](Stmt& s) { s.BindBlob(1, p.victim.id_number); },
-                                "same_victim_id_number"));
+      AEGIS_RETURN_IF_ERROR(run(
+          std::string(kSel) + "victim_idnum_idx = ? LIMIT 20",
+          [&](Stmt& s) { s.BindBlob(1, p.victim.id_number); }, "same_victim_id_number"));
     }
     if (!p.victim.phone.empty()) {
-      AEGIS_RETURN_IF_ERROR(run(std::string(kSel) + "victim_phone_idx = ? LIMIT 20",
-                                [&](Stmt& s) { s.BindBlob(1, p.victim.phone); },
-                                "same_victim_phone"));
+      AEGIS_RETURN_IF_ERROR(run(
+          std::string(kSel) + "victim_phone_idx = ? LIMIT 20",
+          [&](Stmt& s) { s.BindBlob(1, p.victim.phone); }, "same_victim_phone"));
     }
     if (!p.victim.name.empty()) {
-      AEGIS_RETURN_IF_ERROR(run(std::string(kSel) + "victim_name_idx = ? LIMIT 20",
-                                [&](Stmt& s) { s.BindBlob(1, p.victim.name); },
-                                "same_victim_name"));
+      AEGIS_RETURN_IF_ERROR(run(
+          std::string(kSel) + "victim_name_idx = ? LIMIT 20",
+          [&](Stmt& s) { s.BindBlob(1, p.victim.name); }, "same_victim_name"));
     }
     const std::string suspect = NormalizeSuspect(p.suspect_description);
     if (suspect.size() >= 6) {
-      AEGIS_RETURN_IF_ERROR(run(std::string(kSel) + "suspect_norm = ? LIMIT 20",
-                                [&](Stmt& s) { s.Bind(1, suspect); }, "same_suspect"));
+      AEGIS_RETURN_IF_ERROR(run(
+          std::string(kSel) + "suspect_norm = ? LIMIT 20", [&](Stmt& s) { s.Bind(1, suspect); },
+          "same_suspect"));
     }
     if (p.offence_time && p.latitude && p.longitude) {
       // A bounding box in degrees around the point (1 degree latitude ~ 111 km).
@@ -793,7 +821,8 @@ class SqliteRepo final : public Repo {
     for (const Case& c : cases) {
       if (paths.count(c.unit_id)) continue;
       AEGIS_ASSIGN_OR_RETURN(auto unit, GetUnit(c.unit_id));
-      if (!unit) return Status::InvalidArgument("unit_id", "no such unit " + std::to_string(c.unit_id));
+      if (!unit)
+        return Status::InvalidArgument("unit_id", "no such unit " + std::to_string(c.unit_id));
       paths[c.unit_id] = unit->path;
     }
     // Above this size, building the secondary indexes afterwards is several times faster than
@@ -802,8 +831,9 @@ class SqliteRepo final : public Repo {
     std::vector<std::string> index_sql;
     std::string trigger_sql;
     if (cases.size() >= kRebuildThreshold) {
-      PREPARE(q, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' "
-                 "AND sql IS NOT NULL");
+      PREPARE(q,
+              "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' "
+              "AND sql IS NOT NULL");
       std::vector<std::string> names;
       while (q.Step()) {
         names.push_back(q.Text(0));
@@ -811,7 +841,8 @@ class SqliteRepo final : public Repo {
       }
       AEGIS_RETURN_IF_ERROR(q.status());
       // The dashboard counters are added up once per batch below instead of by the per-row trigger.
-      PREPARE(t, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'stats_case_insert'");
+      PREPARE(
+          t, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'stats_case_insert'");
       if (t.Step()) trigger_sql = t.Text(0);
       AEGIS_RETURN_IF_ERROR(t.status());
       // No statement may be mid-step on this connection while the schema changes.
@@ -848,7 +879,8 @@ class SqliteRepo final : public Repo {
       static constexpr const char* kAdd =
           "INSERT INTO daily_stats(unit_path, metric, day, n) "
           "SELECT unit_path, metric, day, COUNT(*) FROM ("
-          " SELECT unit_path, 'filed' AS metric, filed_at / 86400 AS day FROM cases WHERE id BETWEEN ?1 AND ?2"
+          " SELECT unit_path, 'filed' AS metric, filed_at / 86400 AS day FROM cases WHERE id "
+          "BETWEEN ?1 AND ?2"
           " UNION ALL SELECT unit_path, 'minor_filed', filed_at / 86400 FROM cases"
           "  WHERE id BETWEEN ?1 AND ?2 AND youngest_victim_age < 18"
           " UNION ALL SELECT unit_path, 'solved', solved_at / 86400 FROM cases"
@@ -897,9 +929,16 @@ class SqliteRepo final : public Repo {
   StatusOr<Where> CaseWhere(const CaseQuery& q, bool index_friendly) {
     Where w;
     AddScope(w, q.scope, "c", index_friendly);
-    if (q.stage) { w.Add("c.stage = ?"); w.Param(std::string(ToString(*q.stage))); }
-    if (q.major) { w.Add(*q.major ? "c.major = 1" : "c.major = 0"); }
-    if (q.historic) { w.Add(*q.historic ? "c.historic = 1" : "c.historic = 0"); }
+    if (q.stage) {
+      w.Add("c.stage = ?");
+      w.Param(std::string(ToString(*q.stage)));
+    }
+    if (q.major) {
+      w.Add(*q.major ? "c.major = 1" : "c.major = 0");
+    }
+    if (q.historic) {
+      w.Add(*q.historic ? "c.historic = 1" : "c.historic = 0");
+    }
     if (q.unit_path_of) {
       AEGIS_ASSIGN_OR_RETURN(auto unit, GetUnit(*q.unit_path_of));
       if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
@@ -911,7 +950,10 @@ class SqliteRepo final : public Repo {
                     : "c.stage NOT IN ('filed','under_investigation','suspect_identified',"
                       "'suspect_detained','reopened')");
     }
-    if (q.deadline_before) { w.Add("c.stage_deadline < ?"); w.Param(*q.deadline_before); }
+    if (q.deadline_before) {
+      w.Add("c.stage_deadline < ?");
+      w.Param(*q.deadline_before);
+    }
     if (q.team_member) {
       w.Add("(c.case_manager_id = ? OR c.lead_investigator_id = ? OR c.file_coordinator_id = ?)");
       for (int i = 0; i < 3; ++i) w.Param(*q.team_member);
@@ -926,10 +968,12 @@ class SqliteRepo final : public Repo {
 
   StatusOr<ListResult<Case>> ListCases(const CaseQuery& q) override {
     AEGIS_ASSIGN_OR_RETURN(Where w, CaseWhere(q, true));
-    static const std::map<std::string, std::string> kSort = {
-        {"filed_at", "c.filed_at"}, {"priority", "c.priority"}, {"updated_at", "c.updated_at"},
-        {"reference", "c.reference"}, {"stage_deadline", "c.stage_deadline"},
-        {"", "c.filed_at"}};
+    static const std::map<std::string, std::string> kSort = {{"filed_at", "c.filed_at"},
+                                                             {"priority", "c.priority"},
+                                                             {"updated_at", "c.updated_at"},
+                                                             {"reference", "c.reference"},
+                                                             {"stage_deadline", "c.stage_deadline"},
+                                                             {"", "c.filed_at"}};
     auto it = kSort.find(q.page.sort);
     if (it == kSort.end()) return Status::InvalidArgument("sort", "unknown sort key");
     ListResult<Case> out;
@@ -1184,7 +1228,8 @@ class SqliteRepo final : public Repo {
   }
 
   StatusOr<std::vector<AssistanceRequest>> ListAssistanceTo(Id unit_id, bool open_only) override {
-    PREPARE(s, std::string("SELECT ") + kAssistanceColumns + " FROM assistance WHERE to_unit_id = ?" +
+    PREPARE(s, std::string("SELECT ") + kAssistanceColumns +
+                   " FROM assistance WHERE to_unit_id = ?" +
                    (open_only ? " AND status = 'requested'" : "") +
                    " ORDER BY created_at DESC LIMIT 200");
     s.Bind(1, unit_id);
@@ -1260,8 +1305,7 @@ class SqliteRepo final : public Repo {
   }
 
   StatusOr<std::vector<AuditRecord>> ListAudit(std::optional<Id> object_id,
-                                               const std::string& object_type,
-                                               int limit) override {
+                                               const std::string& object_type, int limit) override {
     PREPARE(s,
             "SELECT at, user_id, action, object_type, object_id, allowed, detail, remote, purpose "
             "FROM audit_log WHERE (?1 = '' OR object_type = ?1) AND (?2 IS NULL OR object_id = ?2) "
@@ -1285,8 +1329,8 @@ class SqliteRepo final : public Repo {
   }
 
   Status ScanAuditChain(const std::function<Status(const AuditEntry&)>& fn) override {
-    PREPARE(s, std::string("SELECT ") + internal::kAuditEntryColumns +
-                   " FROM audit_log ORDER BY seq");
+    PREPARE(s,
+            std::string("SELECT ") + internal::kAuditEntryColumns + " FROM audit_log ORDER BY seq");
     while (s.Step()) AEGIS_RETURN_IF_ERROR(fn(internal::ReadAuditEntry(s)));
     return s.status();
   }
@@ -1352,11 +1396,15 @@ class SqliteRepo final : public Repo {
         w.Add(frag + ")");
       }
     }
-    if (q.user_id) { w.Add("a.user_id = ?"); w.Param(*q.user_id); }
+    if (q.user_id) {
+      w.Add("a.user_id = ?");
+      w.Param(*q.user_id);
+    }
     if (!q.object_type.empty()) {
       if (q.object_id && q.also_case_id) {
-        w.Add("((a.object_type = ? AND a.object_id = ?) OR (a.object_type = 'case' AND "
-              "a.object_id = ?))");
+        w.Add(
+            "((a.object_type = ? AND a.object_id = ?) OR (a.object_type = 'case' AND "
+            "a.object_id = ?))");
         w.Param(q.object_type);
         w.Param(*q.object_id);
         w.Param(*q.also_case_id);
@@ -1372,10 +1420,19 @@ class SqliteRepo final : public Repo {
       w.Add("a.object_id = ?");
       w.Param(*q.object_id);
     }
-    if (!q.action.empty()) { w.Add("a.action = ?"); w.Param(q.action); }
+    if (!q.action.empty()) {
+      w.Add("a.action = ?");
+      w.Param(q.action);
+    }
     if (q.allowed) w.Add(*q.allowed ? "a.allowed = 1" : "a.allowed = 0");
-    if (q.since) { w.Add("a.at >= ?"); w.Param(*q.since); }
-    if (q.until) { w.Add("a.at < ?"); w.Param(*q.until); }
+    if (q.since) {
+      w.Add("a.at >= ?");
+      w.Param(*q.since);
+    }
+    if (q.until) {
+      w.Add("a.at < ?");
+      w.Param(*q.until);
+    }
     if (q.outside_unit) {
       w.Add(kOwnerPath + " IS NOT NULL AND au.path IS NOT NULL AND substr(" + kOwnerPath +
             ", 1, length(au.path)) <> au.path");
@@ -1391,7 +1448,8 @@ class SqliteRepo final : public Repo {
       if (out.total_capped) out.total = q.page.count_limit;
     }
     std::string cols;
-    for (std::string col : Split(internal::kAuditEntryColumns)) cols += (cols.empty() ? "a." : ", a.") + col;
+    for (std::string col : Split(internal::kAuditEntryColumns))
+      cols += (cols.empty() ? "a." : ", a.") + col;
     const char* dir = q.page.descending ? " DESC" : " ASC";
     PREPARE(s, "SELECT " + cols + ", u.unit_id, " + kOwnerUnit + kFrom + w.Sql() +
                    " ORDER BY a.seq" + dir + " LIMIT ? OFFSET ?");
@@ -1452,12 +1510,14 @@ class SqliteRepo final : public Repo {
         {"minor_filed", {&CountFigures::minor_victim_cases, nullptr, false}},
     };
     // Whole UTC days: a window starting mid-day counts that whole day.
-    const std::int64_t since_day = q.since >= 0 ? q.since / kSecondsPerDay
-                                                : (q.since - kSecondsPerDay + 1) / kSecondsPerDay;
-    const std::int64_t until_day =
-        q.until ? (*q.until + kSecondsPerDay - 1) / kSecondsPerDay : std::numeric_limits<std::int64_t>::max();
+    const std::int64_t since_day =
+        q.since >= 0 ? q.since / kSecondsPerDay : (q.since - kSecondsPerDay + 1) / kSecondsPerDay;
+    const std::int64_t until_day = q.until ? (*q.until + kSecondsPerDay - 1) / kSecondsPerDay
+                                           : std::numeric_limits<std::int64_t>::max();
     {
-      PREPARE(s, "SELECT unit_path, metric, day, n FROM daily_stats WHERE day >= ? AND day < ? AND n <> 0");
+      PREPARE(s,
+              "SELECT unit_path, metric, day, n FROM daily_stats WHERE day >= ? AND day < ? AND n "
+              "<> 0");
       s.Bind(1, since_day).Bind(2, until_day);
       std::string last_path;
       bool last_in[2] = {false, false};
@@ -1588,17 +1648,18 @@ class SqliteStore final : public Store {
 
   Status Init(const std::string& path, const StoreOptions& options) {
     if (!options.audit_hasher)
-      return Status::InvalidArgument("audit_hasher",
-                                     "is required to keep the audit chain (use services::OpenStore)");
+      return Status::InvalidArgument(
+          "audit_hasher", "is required to keep the audit chain (use services::OpenStore)");
     audit_hasher_ = options.audit_hasher;
     Status st;
     writer_ = OpenConnection(path, false, &st);
     if (!writer_) return st;
     // A large page cache for the writer keeps index pages of bulk loads in memory.
-    AEGIS_RETURN_IF_ERROR(Exec(writer_, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; PRAGMA threads=2;"));
-    AEGIS_RETURN_IF_ERROR(
-        Exec(writer_, options.synchronous_full ? "PRAGMA synchronous=FULL;"
-                                               : "PRAGMA synchronous=NORMAL;"));
+    AEGIS_RETURN_IF_ERROR(Exec(writer_,
+                               "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA "
+                               "cache_size=-262144; PRAGMA temp_store=MEMORY; PRAGMA threads=2;"));
+    AEGIS_RETURN_IF_ERROR(Exec(writer_, options.synchronous_full ? "PRAGMA synchronous=FULL;"
+                                                                 : "PRAGMA synchronous=NORMAL;"));
     AEGIS_RETURN_IF_ERROR(Migrate());
     caches_[writer_];
     for (int i = 0; i < std::max(1, options.read_connections); ++i) {
@@ -1682,8 +1743,8 @@ class SqliteStore final : public Store {
       }
       if (!st.ok()) {
         (void)Exec(writer_, "ROLLBACK");
-        return Status::Internal("migration " + std::to_string(m.version) + " failed: " +
-                                st.message());
+        return Status::Internal("migration " + std::to_string(m.version) +
+                                " failed: " + st.message());
       }
       AEGIS_RETURN_IF_ERROR(Exec(writer_, "COMMIT"));
       schema_version_ = m.version;

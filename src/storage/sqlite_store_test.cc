@@ -27,16 +27,19 @@ class SqliteStoreTest : public ::testing::Test {
     auto store = OpenSqliteStore((dir_ / "t.db").string(), TestOptions());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
-      AEGIS_ASSIGN_OR_RETURN(province_, r.InsertUnit({0, "P", "省厅", "Province", UnitType::kProvince}));
-      Unit city{0, "P-C", "市局", "City", UnitType::kCity, province_};
-      AEGIS_ASSIGN_OR_RETURN(city_, r.InsertUnit(city));
-      Unit other{0, "P-D", "另一市局", "Other city", UnitType::kCity, province_};
-      AEGIS_ASSIGN_OR_RETURN(other_, r.InsertUnit(other));
-      UserRecord u{{0, "alice", "Alice", Role::kOfficer, city_, true, 1}, "hash"};
-      AEGIS_ASSIGN_OR_RETURN(user_, r.InsertUser(u));
-      return Status::Ok();
-    }).ok());
+    ASSERT_TRUE(store_
+                    ->Write([&](Repo& r) -> Status {
+                      AEGIS_ASSIGN_OR_RETURN(province_, r.InsertUnit({0, "P", "省厅", "Province",
+                                                                      UnitType::kProvince}));
+                      Unit city{0, "P-C", "市局", "City", UnitType::kCity, province_};
+                      AEGIS_ASSIGN_OR_RETURN(city_, r.InsertUnit(city));
+                      Unit other{0, "P-D", "另一市局", "Other city", UnitType::kCity, province_};
+                      AEGIS_ASSIGN_OR_RETURN(other_, r.InsertUnit(other));
+                      UserRecord u{{0, "alice", "Alice", Role::kOfficer, city_, true, 1}, "hash"};
+                      AEGIS_ASSIGN_OR_RETURN(user_, r.InsertUser(u));
+                      return Status::Ok();
+                    })
+                    .ok());
   }
   void TearDown() override {
     store_.reset();
@@ -62,63 +65,74 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 TEST_F(SqliteStoreTest, UnitPathsFollowHierarchy) {
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto units, r.ListUnits());
-    EXPECT_EQ(units.size(), 3u);
-    AEGIS_ASSIGN_OR_RETURN(auto city, r.GetUnit(city_));
-    EXPECT_EQ(city->path, "/" + std::to_string(province_) + "/" + std::to_string(city_) + "/");
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto units, r.ListUnits());
+                    EXPECT_EQ(units.size(), 3u);
+                    AEGIS_ASSIGN_OR_RETURN(auto city, r.GetUnit(city_));
+                    EXPECT_EQ(city->path,
+                              "/" + std::to_string(province_) + "/" + std::to_string(city_) + "/");
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(SqliteStoreTest, CaseRoundTripAndScope) {
   Id in_city = 0, in_other = 0;
-  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(in_city, r.InsertCase(MakeCase(city_, "AJ-1")));
-    AEGIS_ASSIGN_OR_RETURN(in_other, r.InsertCase(MakeCase(other_, "AJ-2")));
-    return Status::Ok();
-  }).ok());
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(in_city));
-    EXPECT_TRUE(c.has_value());
-    EXPECT_EQ(c->reference, "AJ-1");
-    EXPECT_EQ(c->facts.youngest_victim_age, 12);
-    EXPECT_EQ(c->major_flags.size(), 1u);
-    EXPECT_EQ(c->major_flags[0].label_en, "Victim under 14");
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(in_city, r.InsertCase(MakeCase(city_, "AJ-1")));
+                    AEGIS_ASSIGN_OR_RETURN(in_other, r.InsertCase(MakeCase(other_, "AJ-2")));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(in_city));
+                    EXPECT_TRUE(c.has_value());
+                    EXPECT_EQ(c->reference, "AJ-1");
+                    EXPECT_EQ(c->facts.youngest_victim_age, 12);
+                    EXPECT_EQ(c->major_flags.size(), 1u);
+                    EXPECT_EQ(c->major_flags[0].label_en, "Victim under 14");
 
-    AEGIS_ASSIGN_OR_RETURN(auto city, r.GetUnit(city_));
-    CaseQuery q;
-    q.scope.unit_path_prefixes = {city->path};
-    AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(q));
-    EXPECT_EQ(list.total, 1);
-    EXPECT_EQ(list.items.at(0).id, in_city);
-    AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(in_other, q.scope));
-    EXPECT_FALSE(visible);
+                    AEGIS_ASSIGN_OR_RETURN(auto city, r.GetUnit(city_));
+                    CaseQuery q;
+                    q.scope.unit_path_prefixes = {city->path};
+                    AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(q));
+                    EXPECT_EQ(list.total, 1);
+                    EXPECT_EQ(list.items.at(0).id, in_city);
+                    AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(in_other, q.scope));
+                    EXPECT_FALSE(visible);
 
-    CaseQuery none;  // an empty scope sees nothing
-    AEGIS_ASSIGN_OR_RETURN(auto empty, r.ListCases(none));
-    EXPECT_EQ(empty.total, 0);
-    CaseQuery all;
-    all.scope.all = true;
-    AEGIS_ASSIGN_OR_RETURN(auto everything, r.ListCases(all));
-    EXPECT_EQ(everything.total, 2);
-    return Status::Ok();
-  }).ok());
+                    CaseQuery none;  // an empty scope sees nothing
+                    AEGIS_ASSIGN_OR_RETURN(auto empty, r.ListCases(none));
+                    EXPECT_EQ(empty.total, 0);
+                    CaseQuery all;
+                    all.scope.all = true;
+                    AEGIS_ASSIGN_OR_RETURN(auto everything, r.ListCases(all));
+                    EXPECT_EQ(everything.total, 2);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(SqliteStoreTest, SharedCaseEntersScope) {
   Id other_case = 0;
-  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(other_case, r.InsertCase(MakeCase(other_, "AJ-3")));
-    return r.InsertShare(other_case, city_, user_, 5);
-  }).ok());
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    CaseScope scope;
-    scope.shared_units = {city_};
-    AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(other_case, scope));
-    EXPECT_TRUE(visible);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(other_case, r.InsertCase(MakeCase(other_, "AJ-3")));
+                    return r.InsertShare(other_case, city_, user_, 5);
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    CaseScope scope;
+                    scope.shared_units = {city_};
+                    AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(other_case, scope));
+                    EXPECT_TRUE(visible);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(SqliteStoreTest, FailedWriteRollsBack) {
@@ -127,13 +141,15 @@ TEST_F(SqliteStoreTest, FailedWriteRollsBack) {
     return Status::Internal("simulated failure after insert");
   });
   EXPECT_FALSE(st.ok());
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    CaseQuery all;
-    all.scope.all = true;
-    AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(all));
-    EXPECT_EQ(list.total, 0);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    CaseQuery all;
+                    all.scope.all = true;
+                    AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(all));
+                    EXPECT_EQ(list.total, 0);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(SqliteStoreTest, DuplicateReferenceIsConflict) {
@@ -145,24 +161,28 @@ TEST_F(SqliteStoreTest, DuplicateReferenceIsConflict) {
 }
 
 TEST_F(SqliteStoreTest, TextSearchTreatsWildcardsLiterally) {
-  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
-    AEGIS_RETURN_IF_ERROR(r.InsertCase(MakeCase(city_, "AJ-100")).status());
-    return r.InsertCase(MakeCase(city_, "AJ-1%0")).status();
-  }).ok());
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    CaseQuery q;
-    q.scope.all = true;
-    q.text = "1%0";
-    AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(q));
-    EXPECT_EQ(list.total, 1);
-    q.text = "'; DROP TABLE cases; --";
-    AEGIS_ASSIGN_OR_RETURN(auto none, r.ListCases(q));
-    EXPECT_EQ(none.total, 0);
-    q.text = "";
-    q.page.sort = "title; DROP TABLE cases";
-    EXPECT_EQ(r.ListCases(q).status().code(), StatusCode::kInvalidArgument);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_RETURN_IF_ERROR(r.InsertCase(MakeCase(city_, "AJ-100")).status());
+                    return r.InsertCase(MakeCase(city_, "AJ-1%0")).status();
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    CaseQuery q;
+                    q.scope.all = true;
+                    q.text = "1%0";
+                    AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(q));
+                    EXPECT_EQ(list.total, 1);
+                    q.text = "'; DROP TABLE cases; --";
+                    AEGIS_ASSIGN_OR_RETURN(auto none, r.ListCases(q));
+                    EXPECT_EQ(none.total, 0);
+                    q.text = "";
+                    q.page.sort = "title; DROP TABLE cases";
+                    EXPECT_EQ(r.ListCases(q).status().code(), StatusCode::kInvalidArgument);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(SqliteStoreTest, FindsDuplicateCluesByBlindIndexAndPlaceTime) {
@@ -180,31 +200,38 @@ TEST_F(SqliteStoreTest, FindsDuplicateCluesByBlindIndexAndPlaceTime) {
     r.victim_index.id_number = idx;
     return r;
   };
-  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
-    AEGIS_RETURN_IF_ERROR(r.InsertClue(make("XS-1", "idx-a", 31.0)).status());
-    return r.InsertClue(make("XS-2", "idx-b", 32.0)).status();
-  }).ok());
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    DuplicateProbe p;
-    p.victim.id_number = "idx-a";
-    AEGIS_ASSIGN_OR_RETURN(auto hits, r.FindDuplicates(p));
-    EXPECT_EQ(hits.size(), 1u);
-    EXPECT_EQ(hits.at(0).reason, "same_victim_id_number");
-    DuplicateProbe place;
-    place.offence_time = 5000 + 3600;
-    place.latitude = 32.001;
-    place.longitude = 121.0005;
-    AEGIS_ASSIGN_OR_RETURN(auto near, r.FindDuplicates(place));
-    EXPECT_EQ(near.size(), 1u);
-    EXPECT_EQ(near.at(0).reference, "XS-2");
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_RETURN_IF_ERROR(r.InsertClue(make("XS-1", "idx-a", 31.0)).status());
+                    return r.InsertClue(make("XS-2", "idx-b", 32.0)).status();
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    DuplicateProbe p;
+                    p.victim.id_number = "idx-a";
+                    AEGIS_ASSIGN_OR_RETURN(auto hits, r.FindDuplicates(p));
+                    EXPECT_EQ(hits.size(), 1u);
+                    EXPECT_EQ(hits.at(0).reason, "same_victim_id_number");
+                    DuplicateProbe place;
+                    place.offence_time = 5000 + 3600;
+                    place.latitude = 32.001;
+                    place.longitude = 121.0005;
+                    AEGIS_ASSIGN_OR_RETURN(auto near, r.FindDuplicates(place));
+                    EXPECT_EQ(near.size(), 1u);
+                    EXPECT_EQ(near.at(0).reference, "XS-2");
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(SqliteStoreTest, AuditLogIsAppendOnly) {
-  ASSERT_TRUE(store_->Write([&](Repo& r) {
-    return r.AppendAudit({{1, user_, "case.read", "case", 7, true, "{}", "127.0.0.1"}});
-  }).ok());
+  ASSERT_TRUE(
+      store_
+          ->Write([&](Repo& r) {
+            return r.AppendAudit({{1, user_, "case.read", "case", 7, true, "{}", "127.0.0.1"}});
+          })
+          .ok());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "t.db").string().c_str(), &db), SQLITE_OK);
   EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit_log", nullptr, nullptr, nullptr), SQLITE_OK);
@@ -214,19 +241,22 @@ TEST_F(SqliteStoreTest, AuditLogIsAppendOnly) {
 }
 
 TEST_F(SqliteStoreTest, SequencesIncrease) {
-  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto a, r.NextSequence("case-2026"));
-    AEGIS_ASSIGN_OR_RETURN(auto b, r.NextSequence("case-2026"));
-    AEGIS_ASSIGN_OR_RETURN(auto c, r.NextSequence("clue-2026"));
-    EXPECT_EQ(a, 1);
-    EXPECT_EQ(b, 2);
-    EXPECT_EQ(c, 1);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto a, r.NextSequence("case-2026"));
+                    AEGIS_ASSIGN_OR_RETURN(auto b, r.NextSequence("case-2026"));
+                    AEGIS_ASSIGN_OR_RETURN(auto c, r.NextSequence("clue-2026"));
+                    EXPECT_EQ(a, 1);
+                    EXPECT_EQ(b, 2);
+                    EXPECT_EQ(c, 1);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
-  ASSERT_TRUE(store_->Write([&](Repo& r) { return r.InsertCase(MakeCase(city_, "AJ-7")).status(); }).ok());
+  ASSERT_TRUE(
+      store_->Write([&](Repo& r) { return r.InsertCase(MakeCase(city_, "AJ-7")).status(); }).ok());
   const int version = store_->SchemaVersion();  // the newest migration compiled in
   EXPECT_GE(version, 1);
   store_.reset();
@@ -234,25 +264,29 @@ TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->SchemaVersion(), version);
   store_ = std::move(again).value();
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    CaseQuery all;
-    all.scope.all = true;
-    AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(all));
-    EXPECT_EQ(list.total, 1);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    CaseQuery all;
+                    all.scope.all = true;
+                    AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(all));
+                    EXPECT_EQ(list.total, 1);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 // ---- The audit hash chain
 
 std::vector<AuditEntry> Chain(Store& store) {
   std::vector<AuditEntry> out;
-  EXPECT_TRUE(store.Read([&](Repo& r) {
-    return r.ScanAuditChain([&](const AuditEntry& e) {
-      out.push_back(e);
-      return Status::Ok();
-    });
-  }).ok());
+  EXPECT_TRUE(store
+                  .Read([&](Repo& r) {
+                    return r.ScanAuditChain([&](const AuditEntry& e) {
+                      out.push_back(e);
+                      return Status::Ok();
+                    });
+                  })
+                  .ok());
   return out;
 }
 
@@ -280,16 +314,18 @@ TEST(SqliteStoreOpen, RefusesToOpenWithoutAnAuditHasher) {
 
 TEST_F(SqliteStoreTest, AppendAuditChainsEveryRecordAcrossTransactions) {
   AuditRecord a{10, user_, "case.read", "case", 7, true, "{}", "127.0.0.1", ""};
-  AuditRecord b{11, std::nullopt, "demo.generate", "store", std::nullopt, true, "{\"n\":1}", "cli",
-                "bulk load"};
+  AuditRecord b{11,   std::nullopt, "demo.generate", "store",    std::nullopt,
+                true, "{\"n\":1}",  "cli",           "bulk load"};
   AuditRecord c{12, user_, "identity.reveal", "person", 3, false, "{}", "10.0.0.2", "court order"};
   ASSERT_TRUE(store_->Write([&](Repo& r) { return r.AppendAudit({a, b}); }).ok());
   ASSERT_TRUE(store_->Write([&](Repo& r) { return r.AppendAudit({c}); }).ok());
   // A rolled-back append leaves no trace and does not disturb the next seq.
-  EXPECT_FALSE(store_->Write([&](Repo& r) -> Status {
-    AEGIS_RETURN_IF_ERROR(r.AppendAudit({a}));
-    return Status::Conflict("rolled back");
-  }).ok());
+  EXPECT_FALSE(store_
+                   ->Write([&](Repo& r) -> Status {
+                     AEGIS_RETURN_IF_ERROR(r.AppendAudit({a}));
+                     return Status::Conflict("rolled back");
+                   })
+                   .ok());
   const auto chain = Chain(*store_);
   ASSERT_EQ(chain.size(), 3u);
   ExpectChained(chain);
@@ -297,12 +333,14 @@ TEST_F(SqliteStoreTest, AppendAuditChainsEveryRecordAcrossTransactions) {
   EXPECT_FALSE(chain[1].record.user_id.has_value());
   EXPECT_EQ(chain[2].record.action, "identity.reveal");
   EXPECT_FALSE(chain[2].record.allowed);
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(AuditHead head, r.GetAuditHead());
-    EXPECT_EQ(head.seq, 3);
-    EXPECT_EQ(head.hash, chain[2].hash);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(AuditHead head, r.GetAuditHead());
+                    EXPECT_EQ(head.seq, 3);
+                    EXPECT_EQ(head.hash, chain[2].hash);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(SqliteStoreTest, EncodingCoversEveryFieldAndTheSeq) {
@@ -332,8 +370,7 @@ TEST_F(SqliteStoreTest, EncodingCoversEveryFieldAndTheSeq) {
 TEST_F(SqliteStoreTest, AuditLogRefusesRecordsWithoutTheirChainHash) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "t.db").string().c_str(), &db), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db,
-                         "INSERT INTO audit_log(seq, at, action, allowed) VALUES(1, 1, 'x', 1)",
+  EXPECT_NE(sqlite3_exec(db, "INSERT INTO audit_log(seq, at, action, allowed) VALUES(1, 1, 'x', 1)",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   EXPECT_NE(sqlite3_exec(db,
@@ -345,46 +382,56 @@ TEST_F(SqliteStoreTest, AuditLogRefusesRecordsWithoutTheirChainHash) {
 }
 
 TEST_F(SqliteStoreTest, CheckpointsAreAppendOnlyAndListedInSeqOrder) {
-  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto none, r.LastAuditCheckpoint());
-    EXPECT_FALSE(none.has_value());
-    AEGIS_RETURN_IF_ERROR(r.InsertAuditCheckpoint({0, 5, std::string(32, 'a'), 100,
-                                                   std::string(32, 'k'), std::string(64, 's')})
-                              .status());
-    return r.InsertAuditCheckpoint({0, 2, std::string(32, 'b'), 90, std::string(32, 'k'),
-                                    std::string(64, 't')})
-        .status();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto none, r.LastAuditCheckpoint());
+                    EXPECT_FALSE(none.has_value());
+                    AEGIS_RETURN_IF_ERROR(
+                        r.InsertAuditCheckpoint({0, 5, std::string(32, 'a'), 100,
+                                                 std::string(32, 'k'), std::string(64, 's')})
+                            .status());
+                    return r
+                        .InsertAuditCheckpoint({0, 2, std::string(32, 'b'), 90,
+                                                std::string(32, 'k'), std::string(64, 't')})
+                        .status();
+                  })
+                  .ok());
   std::vector<long long> seqs;
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    AEGIS_RETURN_IF_ERROR(r.ScanAuditCheckpoints([&](const AuditCheckpoint& c) {
-      seqs.push_back(c.seq);
-      EXPECT_TRUE(c.malformed.empty());
-      return Status::Ok();
-    }));
-    AEGIS_ASSIGN_OR_RETURN(auto last, r.LastAuditCheckpoint());
-    EXPECT_TRUE(last.has_value());
-    if (last) {
-      EXPECT_EQ(last->seq, 5);
-      EXPECT_EQ(last->hash, std::string(32, 'a'));
-      EXPECT_EQ(last->signature, std::string(64, 's'));
-    }
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    AEGIS_RETURN_IF_ERROR(r.ScanAuditCheckpoints([&](const AuditCheckpoint& c) {
+                      seqs.push_back(c.seq);
+                      EXPECT_TRUE(c.malformed.empty());
+                      return Status::Ok();
+                    }));
+                    AEGIS_ASSIGN_OR_RETURN(auto last, r.LastAuditCheckpoint());
+                    EXPECT_TRUE(last.has_value());
+                    if (last) {
+                      EXPECT_EQ(last->seq, 5);
+                      EXPECT_EQ(last->hash, std::string(32, 'a'));
+                      EXPECT_EQ(last->signature, std::string(64, 's'));
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(seqs, (std::vector<long long>{2, 5}));
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "t.db").string().c_str(), &db), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit_checkpoints", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit_checkpoints", nullptr, nullptr, nullptr),
+            SQLITE_OK);
   EXPECT_NE(sqlite3_exec(db, "UPDATE audit_checkpoints SET seq = 9", nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
 }
 
 TEST_F(SqliteStoreTest, ScanMarksValuesOfTheWrongTypeAsMalformed) {
-  ASSERT_TRUE(store_->Write([&](Repo& r) {
-    return r.AppendAudit({{1, user_, "case.read", "case", 7, true, "{}", "127.0.0.1", ""},
-                          {2, user_, "case.read", "case", 7, true, "{}", "127.0.0.1", ""}});
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) {
+                    return r.AppendAudit(
+                        {{1, user_, "case.read", "case", 7, true, "{}", "127.0.0.1", ""},
+                         {2, user_, "case.read", "case", 7, true, "{}", "127.0.0.1", ""}});
+                  })
+                  .ok());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "t.db").string().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
@@ -401,8 +448,8 @@ TEST_F(SqliteStoreTest, ScanMarksValuesOfTheWrongTypeAsMalformed) {
 }
 
 TEST(SqliteStoreMigration, Version3ChainsRecordsWrittenBeforeTheChainExisted) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("aegis_store_legacy_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("aegis_store_legacy_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "legacy.db").string();
@@ -411,18 +458,19 @@ TEST(SqliteStoreMigration, Version3ChainsRecordsWrittenBeforeTheChainExisted) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     const std::string v1(internal::SqliteMigrations().front().sql);
-    ASSERT_EQ(sqlite3_exec(db,
-                           ("BEGIN; CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
-                            "NOT NULL, applied_at INTEGER NOT NULL);" +
-                            v1 +
-                            "INSERT INTO schema_migrations VALUES(1, 'initial schema', 0);"
-                            "INSERT INTO audit_log(at, user_id, action, object_type, object_id, "
-                            "allowed, detail, remote) VALUES"
-                            "(100, NULL, 'demo.generate', 'store', NULL, 1, '{\"cases\":3}', 'cli'),"
-                            "(101, 4, 'case.read', 'case', 2, 1, '{}', '127.0.0.1'),"
-                            "(102, 5, 'case.read', 'case', 9, 0, '{}', '10.1.1.1'); COMMIT;")
-                               .c_str(),
-                           nullptr, nullptr, nullptr),
+    ASSERT_EQ(sqlite3_exec(
+                  db,
+                  ("BEGIN; CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
+                   "NOT NULL, applied_at INTEGER NOT NULL);" +
+                   v1 +
+                   "INSERT INTO schema_migrations VALUES(1, 'initial schema', 0);"
+                   "INSERT INTO audit_log(at, user_id, action, object_type, object_id, "
+                   "allowed, detail, remote) VALUES"
+                   "(100, NULL, 'demo.generate', 'store', NULL, 1, '{\"cases\":3}', 'cli'),"
+                   "(101, 4, 'case.read', 'case', 2, 1, '{}', '127.0.0.1'),"
+                   "(102, 5, 'case.read', 'case', 9, 0, '{}', '10.1.1.1'); COMMIT;")
+                      .c_str(),
+                  nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
@@ -435,9 +483,12 @@ TEST(SqliteStoreMigration, Version3ChainsRecordsWrittenBeforeTheChainExisted) {
     ExpectChained(chain);
     EXPECT_EQ(chain[2].record.remote, "10.1.1.1");
     // New records continue the legacy chain.
-    ASSERT_TRUE((*store)->Write([&](Repo& r) {
-      return r.AppendAudit({{103, 4, "case.read", "case", 2, true, "{}", "127.0.0.1", ""}});
-    }).ok());
+    ASSERT_TRUE(
+        (*store)
+            ->Write([&](Repo& r) {
+              return r.AppendAudit({{103, 4, "case.read", "case", 2, true, "{}", "127.0.0.1", ""}});
+            })
+            .ok());
     chain = Chain(**store);
     ASSERT_EQ(chain.size(), 4u);
     ExpectChained(chain);
@@ -445,39 +496,44 @@ TEST(SqliteStoreMigration, Version3ChainsRecordsWrittenBeforeTheChainExisted) {
   // The append-only trigger is back after the migration.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET hash = NULL WHERE seq = 1", nullptr, nullptr,
-                         nullptr),
-            SQLITE_OK);
+  EXPECT_NE(
+      sqlite3_exec(db, "UPDATE audit_log SET hash = NULL WHERE seq = 1", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   std::filesystem::remove_all(dir);
 }
 
 TEST_F(SqliteStoreTest, AuditSearchScopesByActorOrOwnerAndFindsOutsideAccesses) {
   Id case_city = 0, case_other = 0, other_user = 0;
-  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(case_city, r.InsertCase(MakeCase(city_, "AJ-C")));
-    AEGIS_ASSIGN_OR_RETURN(case_other, r.InsertCase(MakeCase(other_, "AJ-O")));
-    UserRecord u{{0, "bob", "Bob", Role::kOfficer, other_, true, 1}, "hash"};
-    AEGIS_ASSIGN_OR_RETURN(other_user, r.InsertUser(u));
-    return r.AppendAudit({
-        {1, user_, "case.read", "case", case_city, true, "{}", "a", ""},        // 1 inside
-        {2, user_, "case.read", "case", case_other, true, "{}", "a", ""},       // 2 outside
-        {3, other_user, "case.read", "case", case_city, true, "{}", "b", ""},   // 3 outside
-        {4, other_user, "case.read", "case", case_other, false, "{}", "b", ""}, // 4 inside
-        {5, std::nullopt, "demo.generate", "store", std::nullopt, true, "{}", "cli", ""},
-    });
-  }).ok());
+  ASSERT_TRUE(
+      store_
+          ->Write([&](Repo& r) -> Status {
+            AEGIS_ASSIGN_OR_RETURN(case_city, r.InsertCase(MakeCase(city_, "AJ-C")));
+            AEGIS_ASSIGN_OR_RETURN(case_other, r.InsertCase(MakeCase(other_, "AJ-O")));
+            UserRecord u{{0, "bob", "Bob", Role::kOfficer, other_, true, 1}, "hash"};
+            AEGIS_ASSIGN_OR_RETURN(other_user, r.InsertUser(u));
+            return r.AppendAudit({
+                {1, user_, "case.read", "case", case_city, true, "{}", "a", ""},       // 1 inside
+                {2, user_, "case.read", "case", case_other, true, "{}", "a", ""},      // 2 outside
+                {3, other_user, "case.read", "case", case_city, true, "{}", "b", ""},  // 3 outside
+                {4, other_user, "case.read", "case", case_other, false, "{}", "b", ""},  // 4 inside
+                {5, std::nullopt, "demo.generate", "store", std::nullopt, true, "{}", "cli", ""},
+            });
+          })
+          .ok());
   auto seqs = [&](AuditQuery q) {
     std::vector<long long> out;
-    EXPECT_TRUE(store_->Read([&](Repo& r) -> Status {
-      AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(q));
-      for (const auto& h : list.items) out.push_back(h.entry.seq);
-      // A first page that is not full holds every match.
-      if (q.page.offset == 0 && static_cast<int>(out.size()) < q.page.limit) {
-        EXPECT_EQ(list.total, static_cast<long long>(out.size()));
-      }
-      return Status::Ok();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](Repo& r) -> Status {
+                      AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(q));
+                      for (const auto& h : list.items) out.push_back(h.entry.seq);
+                      // A first page that is not full holds every match.
+                      if (q.page.offset == 0 && static_cast<int>(out.size()) < q.page.limit) {
+                        EXPECT_EQ(list.total, static_cast<long long>(out.size()));
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
     return out;
   };
   AuditQuery all;
@@ -487,12 +543,14 @@ TEST_F(SqliteStoreTest, AuditSearchScopesByActorOrOwnerAndFindsOutsideAccesses) 
   all.page.limit = 2;
   all.page.offset = 1;
   EXPECT_EQ(seqs(all), (std::vector<long long>{2, 3}));
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(all));
-    EXPECT_EQ(list.total, 5);
-    EXPECT_FALSE(list.total_capped);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(all));
+                    EXPECT_EQ(list.total, 5);
+                    EXPECT_FALSE(list.total_capped);
+                    return Status::Ok();
+                  })
+                  .ok());
 
   AuditQuery city;  // the city's users, or the city's cases
   city.unit_path_prefixes = {"/1/2/"};
@@ -522,12 +580,14 @@ TEST_F(SqliteStoreTest, AuditSearchScopesByActorOrOwnerAndFindsOutsideAccesses) 
   action.action = "demo.generate";
   EXPECT_EQ(seqs(action), (std::vector<long long>{5}));
 
-  ASSERT_TRUE(store_->Read([&](Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(outside));
-    EXPECT_EQ(list.items.at(0).actor_unit_id, other_);
-    EXPECT_EQ(list.items.at(0).object_unit_id, city_);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(outside));
+                    EXPECT_EQ(list.items.at(0).actor_unit_id, other_);
+                    EXPECT_EQ(list.items.at(0).object_unit_id, city_);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 }  // namespace
@@ -560,30 +620,40 @@ TEST_F(SqliteStoreTest, DailyCountersMatchTheRows) {
     c.historic = i % 8 == 0;
     bulk.push_back(c);
   }
-  ASSERT_TRUE(store_->Write([&](Repo& r) -> Status {
-    AEGIS_RETURN_IF_ERROR(r.BulkInsertCases(bulk));
-    // One more, through the per-row trigger, and then solved by an update.
-    AEGIS_ASSIGN_OR_RETURN(Id one, r.InsertCase(MakeCase(city_, "ONE")));
-    AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(one));
-    c->solved_at = 1800000000;
-    return r.UpdateCase(*c);
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_RETURN_IF_ERROR(r.BulkInsertCases(bulk));
+                    // One more, through the per-row trigger, and then solved by an update.
+                    AEGIS_ASSIGN_OR_RETURN(Id one, r.InsertCase(MakeCase(city_, "ONE")));
+                    AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(one));
+                    c->solved_at = 1800000000;
+                    return r.UpdateCase(*c);
+                  })
+                  .ok());
   const auto db = dir_ / "t.db";
   auto counter = [&](const std::string& metric) {
     return Scalar(db, "SELECT SUM(n) FROM daily_stats WHERE metric = '" + metric + "'");
   };
   EXPECT_EQ(counter("filed"), Scalar(db, "SELECT COUNT(*) FROM cases"));
   EXPECT_EQ(counter("filed"), 60001);
-  EXPECT_EQ(counter("minor_filed"), Scalar(db, "SELECT COUNT(*) FROM cases WHERE youngest_victim_age < 18"));
-  EXPECT_EQ(counter("solved"), Scalar(db, "SELECT COUNT(*) FROM cases WHERE solved_at IS NOT NULL"));
+  EXPECT_EQ(counter("minor_filed"),
+            Scalar(db, "SELECT COUNT(*) FROM cases WHERE youngest_victim_age < 18"));
+  EXPECT_EQ(counter("solved"),
+            Scalar(db, "SELECT COUNT(*) FROM cases WHERE solved_at IS NOT NULL"));
   EXPECT_EQ(counter("historic_solved"),
             Scalar(db, "SELECT COUNT(*) FROM cases WHERE solved_at IS NOT NULL AND historic = 1"));
   // Per unit and day, not only in total.
-  EXPECT_EQ(Scalar(db, "SELECT COUNT(*) FROM (SELECT unit_path, filed_at / 86400 d, COUNT(*) n FROM cases "
-                       "GROUP BY 1, 2 EXCEPT SELECT unit_path, day, n FROM daily_stats WHERE metric = 'filed')"),
-            0);
+  EXPECT_EQ(
+      Scalar(
+          db,
+          "SELECT COUNT(*) FROM (SELECT unit_path, filed_at / 86400 d, COUNT(*) n FROM cases "
+          "GROUP BY 1, 2 EXCEPT SELECT unit_path, day, n FROM daily_stats WHERE metric = 'filed')"),
+      0);
   // The bulk path put the trigger back.
-  EXPECT_EQ(Scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'stats_case_insert'"), 1);
+  EXPECT_EQ(Scalar(db,
+                   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = "
+                   "'stats_case_insert'"),
+            1);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // The storage interface: everything services need from a database, and nothing else.
-// Implementations: SQLite (sqlite_store.cc, the embedded default); PostgreSQL is to follow behind the
-// same interface. Storage never sees a victim's identity in the clear: services hand it ciphertext
-// and keyed blind indexes.
+// Implementations: SQLite (sqlite_store.cc, the embedded default); PostgreSQL is to follow behind
+// the same interface. Storage never sees a victim's identity in the clear: services hand it
+// ciphertext and keyed blind indexes.
 #pragma once
 
 #include <functional>
@@ -22,7 +22,7 @@ class VictimRepo;  // victim support tables (storage/victim_store.h)
 
 // Keyed hashes of normalised identity fields, so "same victim" can be found without decrypting.
 struct BlindIndex {
-  std::string name;       // empty when the field was not given
+  std::string name;  // empty when the field was not given
   std::string id_number;
   std::string phone;
 };
@@ -46,12 +46,12 @@ struct SessionRecord {
 // Per-account sign-in state: lockout counters and the TOTP second factor.
 struct UserAuthRecord {
   Id user_id = 0;
-  int failed_logins = 0;                     // consecutive failures since the last success or lock
-  std::optional<UnixSeconds> locked_until;   // sign-in refused until then
-  std::string totp_secret;                   // vault ciphertext of the active secret; empty: none
-  std::string totp_pending;                  // vault ciphertext of a secret awaiting confirmation
+  int failed_logins = 0;                    // consecutive failures since the last success or lock
+  std::optional<UnixSeconds> locked_until;  // sign-in refused until then
+  std::string totp_secret;                  // vault ciphertext of the active secret; empty: none
+  std::string totp_pending;                 // vault ciphertext of a secret awaiting confirmation
   std::optional<UnixSeconds> totp_enabled_at;
-  long long totp_last_step = 0;              // last accepted time step (replays are refused)
+  long long totp_last_step = 0;  // last accepted time step (replays are refused)
   std::optional<UnixSeconds> password_changed_at;
 };
 
@@ -60,24 +60,24 @@ struct ClueRecord {
   domain::Sex victim_sex = domain::Sex::kUnknown;
   std::string victim_identity_cipher;  // empty when no identity was recorded
   BlindIndex victim_index;
-  std::string unit_path;               // filled by the store on reads
+  std::string unit_path;  // filled by the store on reads
 };
 
 struct PersonRecord {
-  domain::Person person;               // person.identity is always empty here
-  std::string identity_cipher;         // encrypted Identity (protected persons)
-  std::string identity_plain_json;     // Identity JSON for unprotected persons (suspects, ...)
+  domain::Person person;            // person.identity is always empty here
+  std::string identity_cipher;      // encrypted Identity (protected persons)
+  std::string identity_plain_json;  // Identity JSON for unprotected persons (suspects, ...)
   BlindIndex index;
   std::optional<UnixSeconds> detained_at;  // suspects: when detained or arrested
 };
 
 // Which cases a caller may see, expressed as storage filters. Built only by the policy point.
 struct CaseScope {
-  bool all = false;                          // no restriction
+  bool all = false;                             // no restriction
   std::vector<std::string> unit_path_prefixes;  // cases owned by these unit subtrees
-  std::optional<Id> team_member;             // cases where this user is on the team
-  std::vector<Id> shared_units;              // cases shared with / assisted by these units
-  std::optional<Id> procuratorate_unit;      // cases transferred to this procuratorate
+  std::optional<Id> team_member;                // cases where this user is on the team
+  std::vector<Id> shared_units;                 // cases shared with / assisted by these units
+  std::optional<Id> procuratorate_unit;         // cases transferred to this procuratorate
   bool empty() const {
     return !all && unit_path_prefixes.empty() && !team_member && shared_units.empty() &&
            !procuratorate_unit;
@@ -87,7 +87,7 @@ struct CaseScope {
 struct Page {
   int limit = 50;
   int offset = 0;
-  std::string sort;      // column key, validated by the caller against an allow-list
+  std::string sort;  // column key, validated by the caller against an allow-list
   bool descending = true;
   // Counting stops here: "10,000+ cases" is as useful to a person as the exact figure, and an exact
   // count over a million rows costs a full scan on every page view.
@@ -98,11 +98,11 @@ struct ClueQuery {
   std::vector<std::string> unit_path_prefixes;  // empty = no unit restriction
   std::optional<domain::ClueStatus> status;
   std::optional<domain::ReviewTrack> track;
-  std::optional<Id> unit_id;                    // exact receiving unit
+  std::optional<Id> unit_id;  // exact receiving unit
   std::optional<Id> assigned_to;
-  std::optional<UnixSeconds> deadline_before;   // review_deadline < value (pending only)
+  std::optional<UnixSeconds> deadline_before;  // review_deadline < value (pending only)
   std::optional<UnixSeconds> deadline_after;
-  std::string text;                             // matches reference or summary
+  std::string text;  // matches reference or summary
   Page page;
 };
 
@@ -111,11 +111,11 @@ struct CaseQuery {
   std::optional<domain::CaseStage> stage;
   std::optional<bool> major;
   std::optional<bool> historic;
-  std::optional<Id> unit_path_of;               // restrict to this unit's subtree
-  std::optional<bool> open;                     // open stages only
-  std::optional<UnixSeconds> deadline_before;   // stage_deadline < value
-  std::optional<Id> team_member;                // additionally: on the team
-  std::string text;                             // matches reference or title
+  std::optional<Id> unit_path_of;              // restrict to this unit's subtree
+  std::optional<bool> open;                    // open stages only
+  std::optional<UnixSeconds> deadline_before;  // stage_deadline < value
+  std::optional<Id> team_member;               // additionally: on the team
+  std::string text;                            // matches reference or title
   Page page;
 };
 
@@ -129,7 +129,7 @@ struct ListResult {
 struct DuplicateProbe {
   Id exclude_clue_id = 0;
   BlindIndex victim;
-  std::string suspect_description;    // normalised (lower-case, single spaces)
+  std::string suspect_description;  // normalised (lower-case, single spaces)
   std::optional<UnixSeconds> offence_time;
   std::optional<double> latitude, longitude;
   double radius_m = 250;
@@ -139,7 +139,8 @@ struct DuplicateProbe {
 struct DuplicateHit {
   Id clue_id = 0;
   std::string reference;
-  std::string reason;  // same_victim_id_number, same_victim_phone, same_victim_name, same_suspect, same_place_time
+  std::string reason;  // same_victim_id_number, same_victim_phone, same_victim_name, same_suspect,
+                       // same_place_time
   std::optional<Id> case_id;
 };
 
@@ -150,9 +151,9 @@ struct AuditRecord {
   std::string object_type;  // "case", "clue", "person", "user", ...
   std::optional<Id> object_id;
   bool allowed = true;
-  std::string detail;       // short JSON; never identity fields
-  std::string remote;       // client address
-  std::string purpose;      // why the access happened (e.g. a break-glass reason); may be empty
+  std::string detail;   // short JSON; never identity fields
+  std::string remote;   // client address
+  std::string purpose;  // why the access happened (e.g. a break-glass reason); may be empty
 };
 
 // ---- The audit hash chain (see storage/audit_chain_codec.h and services/audit_chain.h).
@@ -191,11 +192,11 @@ struct AuditQuery {
   std::optional<Id> user_id;                    // the actor
   std::string object_type;                      // exact; empty = any
   std::optional<Id> object_id;
-  std::optional<Id> also_case_id;               // with object_type: also records about this case
-  std::string action;                           // exact; empty = any
+  std::optional<Id> also_case_id;  // with object_type: also records about this case
+  std::string action;              // exact; empty = any
   std::optional<bool> allowed;
-  std::optional<UnixSeconds> since;             // at >= since
-  std::optional<UnixSeconds> until;             // at < until
+  std::optional<UnixSeconds> since;  // at >= since
+  std::optional<UnixSeconds> until;  // at < until
   bool outside_unit = false;  // only accesses to objects owned outside the actor's unit subtree
   Page page;                  // sorted by seq, newest first unless page.descending is false
 };
@@ -229,9 +230,9 @@ struct MonthFigures {
 };
 
 struct DashboardQuery {
-  CaseScope scope;                            // cases counted
+  CaseScope scope;                              // cases counted
   std::vector<std::string> clue_unit_prefixes;  // clues counted (empty with scope.all = all)
-  std::string scope_unit_path;                // restrict everything to this subtree
+  std::string scope_unit_path;                  // restrict everything to this subtree
   UnixSeconds since = 0;
   std::optional<UnixSeconds> until;
   UnixSeconds now = 0;
@@ -312,8 +313,8 @@ class Repo {
   virtual StatusOr<Id> InsertEvent(const domain::CaseEvent& event) = 0;
   virtual StatusOr<std::vector<domain::CaseEvent>> ListEvents(Id case_id) = 0;
 
-  virtual Status SetChecklist(Id case_id, const std::string& key, std::optional<UnixSeconds> done_at,
-                              std::optional<Id> done_by) = 0;
+  virtual Status SetChecklist(Id case_id, const std::string& key,
+                              std::optional<UnixSeconds> done_at, std::optional<Id> done_by) = 0;
   virtual StatusOr<std::vector<ChecklistState>> ListChecklist(Id case_id) = 0;
 
   virtual StatusOr<Id> InsertAction(const domain::Action& action) = 0;

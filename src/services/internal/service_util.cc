@@ -11,7 +11,11 @@ Status CheckText(const std::string& field, const std::string& text, size_t min_c
   size_t count = 0;
   for (size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
     if (len == 0 || i + len > text.size())
       return Status::InvalidArgument(field, "is not valid UTF-8 text");
     for (size_t k = 1; k < len; ++k) {
@@ -25,8 +29,8 @@ Status CheckText(const std::string& field, const std::string& text, size_t min_c
   }
   if (count < min_chars) {
     return Status::InvalidArgument(
-        field, min_chars == 1 ? "is required" : "must be at least " + std::to_string(min_chars) +
-                                                    " characters");
+        field, min_chars == 1 ? "is required"
+                              : "must be at least " + std::to_string(min_chars) + " characters");
   }
   if (count > max_chars)
     return Status::InvalidArgument(field,
@@ -66,8 +70,8 @@ StatusOr<domain::Identity> NormalizeIdentity(const domain::Identity& in, UnixSec
   AEGIS_RETURN_IF_ERROR(CheckText(p + "name", in.name, 0, 100));
   AEGIS_RETURN_IF_ERROR(CheckText(p + "address", in.address, 0, 300));
   if (!in.id_number.empty()) {
-    AEGIS_ASSIGN_OR_RETURN(auto info, domain::CheckResidentId(in.id_number, now / kSecondsPerDay,
-                                                              p + "id_number"));
+    AEGIS_ASSIGN_OR_RETURN(
+        auto info, domain::CheckResidentId(in.id_number, now / kSecondsPerDay, p + "id_number"));
     out.id_number = info.normalized;
     if (!in.date_of_birth.empty() && in.date_of_birth != info.date_of_birth)
       return Status::InvalidArgument(p + "date_of_birth",
@@ -122,8 +126,8 @@ storage::AuditRecord MakeAudit(const Principal& p, UnixSeconds now, std::string 
 
 std::string FormatReference(const std::string& prefix, UnixSeconds at, long long number) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s-%s-%06lld", prefix.c_str(), FormatDate(at).substr(0, 4).c_str(),
-                number);
+  std::snprintf(buf, sizeof buf, "%s-%s-%06lld", prefix.c_str(),
+                FormatDate(at).substr(0, 4).c_str(), number);
   return buf;
 }
 

@@ -5,7 +5,8 @@
 namespace aegis::storage::internal {
 namespace {
 
-// Offence facts are columns (not JSON) because duplicate search, rules and dashboards filter on them.
+// Offence facts are columns (not JSON) because duplicate search, rules and dashboards filter on
+// them.
 constexpr std::string_view kV1 = R"SQL(
 CREATE TABLE units (
   id INTEGER PRIMARY KEY,

@@ -1,5 +1,5 @@
-// Thin RAII helpers over the SQLite C API: prepared statements with typed binding, so that no SQL is
-// ever built from user input.
+// Thin RAII helpers over the SQLite C API: prepared statements with typed binding, so that no SQL
+// is ever built from user input.
 #pragma once
 
 #include <sqlite3.h>
@@ -25,11 +25,26 @@ class Stmt {
   bool prepared() const { return stmt_ != nullptr; }
   Status status() const { return status_; }
 
-  Stmt& Bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); return *this; }
-  Stmt& Bind(int i, int v) { sqlite3_bind_int64(stmt_, i, v); return *this; }
-  Stmt& Bind(int i, long long v) { sqlite3_bind_int64(stmt_, i, v); return *this; }
-  Stmt& Bind(int i, bool v) { sqlite3_bind_int(stmt_, i, v ? 1 : 0); return *this; }
-  Stmt& Bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); return *this; }
+  Stmt& Bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, int v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, long long v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, bool v) {
+    sqlite3_bind_int(stmt_, i, v ? 1 : 0);
+    return *this;
+  }
+  Stmt& Bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
   Stmt& Bind(int i, std::string_view v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -44,7 +59,10 @@ class Stmt {
     }
     return *this;
   }
-  Stmt& BindNull(int i) { sqlite3_bind_null(stmt_, i); return *this; }
+  Stmt& BindNull(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
   template <typename T>
   Stmt& Bind(int i, const std::optional<T>& v) {
     if (v) return Bind(i, *v);
