@@ -1,7 +1,11 @@
 #include "app/http_server.h"
 
-#include <utility>  // before Asio: std::exchange
+// <utility> must precede the Asio headers RESTinio includes (std::exchange), so these two are
+// kept in this order by hand.
+// clang-format off
+#include <utility>
 #include <restinio/all.hpp>
+// clang-format on
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -18,11 +22,16 @@ using traits_t = restinio::traits_t<restinio::asio_timer_manager_t, restinio::nu
 
 const char* ContentType(const std::string& ext) {
   static const std::map<std::string, const char*> kTypes = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
-      {".svg", "image/svg+xml"},             {".png", "image/png"},
-      {".ico", "image/x-icon"},              {".woff2", "font/woff2"},
-      {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"}};
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"}};
   auto it = kTypes.find(ext);
   return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
@@ -119,7 +128,8 @@ Status RunServer(api::Api& api, const ServerOptions& options) {
     }
     auto resp = req->create_response();
     resp.append_header(restinio::http_field::content_type, type);
-    resp.append_header("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    resp.append_header("Cache-Control",
+                       immutable ? "public, max-age=31536000, immutable" : "no-cache");
     SecurityHeaders(resp);
     resp.set_body(std::move(body));
     return resp.done();
@@ -141,13 +151,15 @@ Status RunServer(api::Api& api, const ServerOptions& options) {
   signals.async_wait([&](const restinio::asio_ns::error_code& ec, int) {
     if (!ec) {
       spdlog::info("shutting down");
-      server.close_async([&] { io.stop(); }, [&](std::exception_ptr ex) { failure = ex; io.stop(); });
+      server.close_async([&] { io.stop(); },
+                         [&](std::exception_ptr ex) {
+                           failure = ex;
+                           io.stop();
+                         });
     }
   });
   server.open_async(
-      [&] {
-        spdlog::info("Aegis is serving on http://{}:{}/", options.host, options.port);
-      },
+      [&] { spdlog::info("Aegis is serving on http://{}:{}/", options.host, options.port); },
       [&](std::exception_ptr ex) {
         failure = ex;
         io.stop();
