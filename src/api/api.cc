@@ -460,6 +460,9 @@ std::vector<Route> BuildRoutes(const std::string& version) {
   add("GET", "audit", true,
       [](Services& s, Context& ctx) { return HandleAuditSearch(s, ctx.principal, ctx.query); });
 
+  // ---- need-to-know access (access_routes.cc)
+  AddAccessRoutes(r);
+
   // ---- victim support (victim_routes.cc)
   for (auto& v : VictimSupportRoutes()) {
     add(v.method, v.path, v.needs_auth, [h = std::move(v.handler)](Services& s, Context& ctx) {
@@ -557,6 +560,10 @@ Response Api::Dispatch(const Request& req) {
           return ProblemWithCode(
               Status::PermissionDenied("set up the second factor (TOTP) before anything else"),
               "totp_enrolment_required");
+        }
+        if (!req.purpose.empty()) {
+          if (Status st = services_.StatePurpose(ctx.principal, req.purpose); !st.ok())
+            return ProblemResponse(st);
         }
       }
       if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") &&

@@ -54,6 +54,18 @@ static ClueView ToClueView(const storage::ClueRecord& r, Names& names, const Dea
   return v;
 }
 
+// Whether `p` may see clue `rec`: its receiving unit, and for a filed clue whose case is restricted
+// or sealed, the case itself (the clue tells what the case is about).
+static StatusOr<bool> ClueVisible(storage::Repo& r, const Policy& policy, const Principal& p,
+                                  const storage::ClueRecord& rec) {
+  if (!policy.MaySeeClue(p, rec.unit_path)) return false;
+  const std::uint32_t hidden = policy.HiddenClueCaseLabels(p);
+  if (!rec.clue.case_id || hidden == 0) return true;
+  AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(*rec.clue.case_id));
+  if (!c || (c->stored_labels & hidden) == 0) return true;
+  return r.CaseInScope(c->id, policy.CaseScopeFor(p));
+}
+
 StatusOr<std::vector<DuplicateView>> Services::CheckDuplicates(const Principal& p,
                                                                const ClueInput& in) {
   if (!policy_.Allows(p, Capability::kIntakeClue))
@@ -66,8 +78,9 @@ StatusOr<std::vector<DuplicateView>> Services::CheckDuplicates(const Principal& 
     for (const auto& h : hits) {
       AEGIS_ASSIGN_OR_RETURN(auto clue, r.GetClue(h.clue_id));
       // Only clues the caller may see are named; the rest are not disclosed.
-      if (clue && policy_.MaySeeClue(p, clue->unit_path))
-        out.push_back({h.clue_id, h.reference, h.reason});
+      if (!clue) continue;
+      AEGIS_ASSIGN_OR_RETURN(bool visible, ClueVisible(r, policy_, p, *clue));
+      if (visible) out.push_back({h.clue_id, h.reference, h.reason});
     }
     return Status::Ok();
   }));
@@ -151,7 +164,9 @@ StatusOr<ClueView> Services::GetClue(const Principal& p, Id id) {
   bool allowed = false;
   Status st = store_.Read([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(auto rec, r.GetClue(id));
-    if (!rec || !policy_.MaySeeClue(p, rec->unit_path)) return Status::NotFound("clue not found");
+    if (!rec) return Status::NotFound("clue not found");
+    AEGIS_ASSIGN_OR_RETURN(bool visible, ClueVisible(r, policy_, p, *rec));
+    if (!visible) return Status::NotFound("clue not found");
     allowed = true;
     Names names(r);
     view = ToClueView(*rec, names, deadline_rules_, now);
@@ -166,8 +181,9 @@ StatusOr<ClueView> Services::GetClue(const Principal& p, Id id) {
       AEGIS_ASSIGN_OR_RETURN(auto hits, r.FindDuplicates(probe));
       for (const auto& h : hits) {
         AEGIS_ASSIGN_OR_RETURN(auto other, r.GetClue(h.clue_id));
-        if (other && policy_.MaySeeClue(p, other->unit_path))
-          view.possible_duplicates.push_back({h.clue_id, h.reference, h.reason});
+        if (!other) continue;
+        AEGIS_ASSIGN_OR_RETURN(bool visible, ClueVisible(r, policy_, p, *other));
+        if (visible) view.possible_duplicates.push_back({h.clue_id, h.reference, h.reason});
       }
     }
     return Status::Ok();
@@ -181,6 +197,7 @@ StatusOr<ListView<ClueView>> Services::ListClues(const Principal& p, const ClueL
   const UnixSeconds now = Now();
   storage::ClueQuery q;
   q.unit_path_prefixes = policy_.ClueUnitPrefixes(p);
+  q.hidden_case_labels = policy_.HiddenClueCaseLabels(p);
   ListView<ClueView> out;
   out.limit = in.page.limit;
   out.offset = in.page.offset;

@@ -22,19 +22,9 @@ using testing::World;
 constexpr UnixSeconds kHour = 3600;
 constexpr UnixSeconds kDay = kSecondsPerDay;
 
-// Unwraps a StatusOr or fails the test (GoogleTest reports the exception as a failure).
-template <typename T>
-T Must(StatusOr<T> r, const char* what = "") {
-  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.status().ToString());
-  return std::move(r).value();
-}
+using testing::Must;
 
-void ExpectStatus(const Status& st, StatusCode code, const std::string& field = {}) {
-  EXPECT_EQ(st.code(), code) << st.ToString();
-  if (!field.empty()) {
-    EXPECT_EQ(st.field(), field) << st.ToString();
-  }
-}
+using testing::ExpectStatus;
 
 bool HasEvent(const CaseDetailView& d, const std::string& kind) {
   return std::any_of(d.timeline.begin(), d.timeline.end(),

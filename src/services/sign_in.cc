@@ -21,6 +21,7 @@
 #include "services/rate_limiter.h"
 #include "services/services.h"
 #include "services/totp.h"
+#include "storage/access_store.h"
 
 namespace aegis::services {
 
@@ -169,6 +170,7 @@ StatusOr<LoginResult> Services::Login(const LoginInput& in, LoginRefusal* refusa
     AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(record->user.unit_id));
     if (!unit) return Status::Internal("user's unit is missing");
     who.unit = *unit;
+    who.purpose = AllowedPurposes(record->user.role).front();
     result.enrolment_only = RoleRequiresTotp(record->user.role) && !totp_on;
     result.token = NewToken();
     storage::SessionRecord s;
@@ -266,6 +268,9 @@ StatusOr<Principal> Services::Authenticate(const std::string& token, const std::
     p.unit = *unit;
     p.session_id = s->id;
     p.enrolment_only = s->enrolment_only;
+    p.purpose = AllowedPurposes(user->role).front();
+    AEGIS_ASSIGN_OR_RETURN(p.break_glass_cases,
+                           r.Access().ActiveBreakGlassCases(user->id, now));
     expires_at = s->expires_at;
     last_seen = s->last_seen;
     return Status::Ok();

@@ -17,18 +17,9 @@ using namespace aegis::domain;
 using testing::kTestPassword;
 using testing::World;
 
-template <typename T>
-T Must(StatusOr<T> r, const char* what = "") {
-  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.status().ToString());
-  return std::move(r).value();
-}
+using testing::Must;
 
-void ExpectStatus(const Status& st, StatusCode code, const std::string& field = {}) {
-  EXPECT_EQ(st.code(), code) << st.ToString();
-  if (!field.empty()) {
-    EXPECT_EQ(st.field(), field) << st.ToString();
-  }
-}
+using testing::ExpectStatus;
 
 class SignInTest : public ::testing::Test {
  protected:

@@ -25,13 +25,18 @@ namespace {
 constexpr std::string_view kCodeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr int kCodeLength = 10;  // 50 bits
 
-// Loads a case the caller may open; out of scope answers exactly like an unknown id.
-StatusOr<Case> LoadCaseInScope(storage::Repo& r, const Policy& policy, const Principal& p, Id id) {
-  AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(id));
-  if (!c) return Status::NotFound("case not found");
-  AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(id, policy.CaseScopeFor(p)));
-  if (!visible) return Status::NotFound("case not found");
-  return *c;
+// Loads a case the caller may open and whose victim support section it may see; out of scope
+// answers exactly like an unknown id. With `for_change`, break-glass and sealed cases are refused.
+StatusOr<Case> LoadCaseInScope(storage::Repo& r, const Policy& policy, const Principal& p, Id id,
+                               bool for_change = false) {
+  AEGIS_ASSIGN_OR_RETURN(auto loaded, internal::LoadCaseFor(r, policy, p, id));
+  if (!policy.MaySeeSection(p, loaded.c, loaded.c.unit_path, CaseSection::kVictimSupport))
+    return Status::PermissionDenied("victim support on this case is restricted to its team");
+  if (for_change && loaded.via_break_glass)
+    return Status::PermissionDenied("break-glass access is read-only");
+  if (for_change && !policy.MayModifyCase(loaded.c))
+    return Status::Conflict("the case is sealed by court order and cannot be changed");
+  return std::move(loaded.c);
 }
 
 // The victim `person_id` of case `case_id`; InvalidArgument("person_id") for anyone else.
@@ -176,7 +181,7 @@ StatusOr<VictimSupportView> MutateSupport(Services& s, const Vault& vault, const
   }
   VictimSupportView view;
   AEGIS_RETURN_IF_ERROR(s.store().Write([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(Case c, LoadCaseInScope(r, s.policy(), p, case_id));
+    AEGIS_ASSIGN_OR_RETURN(Case c, LoadCaseInScope(r, s.policy(), p, case_id, true));
     json detail = json::object();
     std::string event;
     AEGIS_RETURN_IF_ERROR(change(r, c, now, detail, event));

@@ -153,10 +153,11 @@ constexpr const char* kPostTransferStages = "('transferred_for_prosecution','pro
 
 // Adds "the case is in `scope`": owned by one of the unit subtrees, or one of a small set of extra
 // cases (team member, joint team, accepted assistance, transferred to the procuratorate) gathered
-// by one uncorrelated subquery. When `index_friendly` is false the unit-path terms are written as
+// by uncorrelated subqueries. When `index_friendly` is false the unit-path terms are written as
 // `+unit_path` so that SQLite will not pick a unit index for them; ListCases does that when many
 // rows match, so the query walks the ORDER BY index and stops after one page instead of sorting
-// every matching row.
+// every matching row. With hidden labels the ordinary routes (unit subtree, shared units) exclude
+// labelled cases, and the privileged ones (team, procuratorate, cleared subtrees, grants) do not.
 void AddScope(Where& w, const CaseScope& scope, const std::string& alias,
               bool index_friendly = true) {
   if (scope.all) return;
@@ -165,37 +166,83 @@ void AddScope(Where& w, const CaseScope& scope, const std::string& alias,
     return;
   }
   const std::string path = (index_friendly ? "" : "+") + alias + ".unit_path";
-  std::vector<std::string> terms;
-  for (const auto& p : scope.unit_path_prefixes) {
-    terms.push_back("(" + path + " >= ? AND " + path + " < ?)");
-    w.Param(p);
-    w.Param(PrefixEnd(p));
-  }
-  std::vector<std::string> extras;
-  if (scope.team_member) {
-    for (const char* col : {"case_manager_id", "lead_investigator_id", "file_coordinator_id"}) {
-      extras.push_back(std::string("SELECT id FROM cases WHERE ") + col + " = ?");
-      w.Param(*scope.team_member);
+  auto path_terms = [&](const std::vector<std::string>& prefixes, std::vector<std::string>& out) {
+    for (const auto& p : prefixes) {
+      out.push_back("(" + path + " >= ? AND " + path + " < ?)");
+      w.Param(p);
+      w.Param(PrefixEnd(p));
     }
-  }
+  };
+  auto in_union = [&](const std::vector<std::string>& selects) {
+    std::string in = alias + ".id IN (";
+    for (size_t i = 0; i < selects.size(); ++i) in += (i ? " UNION ALL " : "") + selects[i];
+    return in + ")";
+  };
+  // Ordinary routes: the unit subtree and the units the case is shared with.
+  std::vector<std::string> ordinary, shared;
+  path_terms(scope.unit_path_prefixes, ordinary);
   for (Id unit : scope.shared_units) {
-    extras.push_back("SELECT case_id FROM case_shares WHERE unit_id = ?");
+    shared.push_back("SELECT case_id FROM case_shares WHERE unit_id = ?");
     w.Param(unit);
-    extras.push_back(
+    shared.push_back(
         "SELECT case_id FROM assistance WHERE to_unit_id = ? AND status IN "
         "('accepted','completed')");
     w.Param(unit);
   }
-  if (scope.procuratorate_unit) {
-    extras.push_back(
-        std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
-        kPostTransferStages);
-    w.Param(*scope.procuratorate_unit);
+  const bool labels_matter = scope.hidden_labels != 0;
+  if (!labels_matter) {
+    // Fold the privileged subqueries into the shared one: a single IN over a UNION ALL.
+    if (scope.team_member) {
+      for (const char* col : {"case_manager_id", "lead_investigator_id", "file_coordinator_id"}) {
+        shared.push_back(std::string("SELECT id FROM cases WHERE ") + col + " = ?");
+        w.Param(*scope.team_member);
+      }
+    }
+    if (scope.procuratorate_unit) {
+      shared.push_back(
+          std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
+          kPostTransferStages);
+      w.Param(*scope.procuratorate_unit);
+    }
   }
-  if (!extras.empty()) {
-    std::string in = alias + ".id IN (";
-    for (size_t i = 0; i < extras.size(); ++i) in += (i ? " UNION ALL " : "") + extras[i];
-    terms.push_back(in + ")");
+  if (!shared.empty()) ordinary.push_back(in_union(shared));
+  std::vector<std::string> terms;
+  if (!ordinary.empty()) {
+    std::string frag = "(";
+    for (size_t i = 0; i < ordinary.size(); ++i) frag += (i ? " OR " : "") + ordinary[i];
+    frag += ")";
+    if (labels_matter) {
+      frag = "(" + frag + " AND (" + alias + ".labels & ?) = 0)";
+      w.Param(static_cast<std::int64_t>(scope.hidden_labels));
+    }
+    terms.push_back(frag);
+  }
+  if (labels_matter) {
+    path_terms(scope.label_cleared_prefixes, terms);
+    std::vector<std::string> privileged;
+    if (scope.team_member) {
+      for (const char* col : {"case_manager_id", "lead_investigator_id", "file_coordinator_id"}) {
+        privileged.push_back(std::string("SELECT id FROM cases WHERE ") + col + " = ?");
+        w.Param(*scope.team_member);
+      }
+    }
+    if (scope.procuratorate_unit) {
+      privileged.push_back(
+          std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
+          kPostTransferStages);
+      w.Param(*scope.procuratorate_unit);
+    }
+    if (!privileged.empty()) terms.push_back(in_union(privileged));
+  }
+  if (!scope.break_glass_cases.empty()) {
+    std::string in = "(" + alias + ".id IN (";
+    for (size_t i = 0; i < scope.break_glass_cases.size(); ++i) {
+      in += i ? ",?" : "?";
+      w.Param(scope.break_glass_cases[i]);
+    }
+    in += ") AND (" + alias + ".labels & ?) = 0)";
+    w.Param(static_cast<std::int64_t>(scope.grant_excluded_labels));
+    terms.push_back(in);
   }
   std::string frag = "(";
   for (size_t i = 0; i < terms.size(); ++i) frag += (i ? " OR " : "") + terms[i];
@@ -269,7 +316,9 @@ constexpr const char* kCaseColumns =
     "offender_count, duty_of_care, weapon, serious_injury, online_dating, linked_series, "
     "repeat_offender, filed_at, historic, reopened, major, priority, major_flags, rules_version, "
     "supervising_unit_id, case_manager_id, lead_investigator_id, file_coordinator_id, "
-    "procuratorate_unit_id, solved_at, closed_at, stage_deadline, stage_deadline_label, updated_at";
+    "procuratorate_unit_id, solved_at, closed_at, stage_deadline, stage_deadline_label, "
+    "updated_at, "
+    "labels, restricted_sections, seal_reference, unit_path";
 
 Case ReadCase(const Stmt& s) {
   Case c;
@@ -298,6 +347,10 @@ Case ReadCase(const Stmt& s) {
   c.stage_deadline = s.OptInt(34);
   c.stage_deadline_label = s.Text(35);
   c.updated_at = s.Int(36);
+  c.stored_labels = static_cast<std::uint32_t>(s.Int(37));
+  c.restricted_sections = static_cast<std::uint32_t>(s.Int(38));
+  c.seal_reference = s.Text(39);
+  c.unit_path = s.Text(40);
   return c;
 }
 
@@ -689,6 +742,13 @@ class SqliteRepo final : public Repo {
   StatusOr<ListResult<ClueRecord>> ListClues(const ClueQuery& q) override {
     Where w;
     if (!q.unit_path_prefixes.empty()) AddPathPrefixes(w, "unit_path", q.unit_path_prefixes);
+    if (q.hidden_case_labels) {
+      // Few cases carry labels (partial index cases_labelled): a short NOT IN list.
+      w.Add(
+          "(case_id IS NULL OR case_id NOT IN (SELECT id FROM cases WHERE labels <> 0 AND "
+          "(labels & ?) <> 0))");
+      w.Param(static_cast<std::int64_t>(q.hidden_case_labels));
+    }
     if (q.status) {
       w.Add("status = ?");
       w.Param(std::string(ToString(*q.status)));
@@ -1565,6 +1625,57 @@ class SqliteRepo final : public Repo {
       }
       AEGIS_RETURN_IF_ERROR(s.status());
     }
+    if (q.scope.hidden_labels != 0 && !q.scope.all) {
+      // The counters include every case; take back the labelled cases this caller may not open,
+      // so that no figure reveals one (they are few: partial index cases_labelled).
+      Where scope;
+      AddScope(scope, q.scope, "c");
+      const std::string scope_sql = scope.Sql().substr(std::string(" WHERE ").size());
+      PREPARE(s,
+              "SELECT c.unit_path, c.filed_at, c.solved_at, c.historic, c.youngest_victim_age, "
+              "c.major, c.stage, (SELECT COUNT(*) FROM persons p WHERE p.case_id = c.id AND "
+              "p.detained_at / 86400 >= ?1 AND p.detained_at / 86400 < ?2) FROM cases c WHERE "
+              "c.labels <> 0 AND (c.labels & ?3) <> 0 AND NOT " +
+                  scope_sql);
+      s.Bind(1, since_day).Bind(2, until_day);
+      s.Bind(3, static_cast<std::int64_t>(q.scope.hidden_labels));
+      scope.BindAll(s, 4);
+      auto in_days = [&](std::int64_t at) {
+        const std::int64_t day = at >= 0 ? at / kSecondsPerDay : -1;
+        return day >= since_day && day < until_day;
+      };
+      auto month_of = [&](std::int64_t at) -> MonthFigures& {
+        const std::string month = FormatDate(at).substr(0, 7);
+        auto& mf = months[month];
+        mf.month = month;
+        return mf;
+      };
+      while (s.Step()) {
+        const std::string path = s.Text(0);
+        if (!in_scope(path, false)) continue;
+        const std::int64_t filed_at = s.Int(1);
+        const auto solved_at = s.OptInt(2);
+        if (in_days(filed_at)) {
+          add(path, &CountFigures::cases_filed, -1);
+          month_of(filed_at).filed -= 1;
+          if (auto age = s.OptInt(4); age && *age < 18)
+            add(path, &CountFigures::minor_victim_cases, -1);
+        }
+        if (solved_at && in_days(*solved_at)) {
+          add(path, &CountFigures::cases_solved, -1);
+          month_of(*solved_at).solved -= 1;
+          if (s.Int(3) != 0) add(path, &CountFigures::historic_solved, -1);
+        }
+        const std::string stage = s.Text(6);
+        if (s.Int(5) != 0 &&
+            (stage == "filed" || stage == "under_investigation" || stage == "suspect_identified" ||
+             stage == "suspect_detained" || stage == "reopened"))
+          add(path, &CountFigures::open_major, -1);
+        if (const long long arrested = s.Int(7))
+          add(path, &CountFigures::suspects_arrested, -arrested);
+      }
+      AEGIS_RETURN_IF_ERROR(s.status());
+    }
     for (size_t g = 0; g < q.group_units.size(); ++g)
       out.by_unit.push_back({q.group_units[g].first, groups[g]});
     for (auto& [k, v] : months) out.by_month.push_back(v);
@@ -1574,6 +1685,11 @@ class SqliteRepo final : public Repo {
   VictimRepo& Victims() override {
     if (!victims_) victims_ = internal::NewSqliteVictimRepo(db_, cache_);
     return *victims_;
+  }
+
+  AccessRepo& Access() override {
+    if (!access_) access_ = internal::NewSqliteAccessRepo(db_, cache_);
+    return *access_;
   }
 
  private:
@@ -1620,6 +1736,7 @@ class SqliteRepo final : public Repo {
   StmtCache* cache_;
   const AuditHasher* audit_hasher_;
   std::unique_ptr<VictimRepo> victims_;  // created on first use
+  std::unique_ptr<AccessRepo> access_;   // likewise
 };
 
 #undef PREPARE

@@ -19,6 +19,7 @@ namespace aegis::storage {
 using domain::Id;
 
 class VictimRepo;  // victim support tables (storage/victim_store.h)
+class AccessRepo;  // labels, break-glass grants, alerts (storage/access_store.h)
 
 // Keyed hashes of normalised identity fields, so "same victim" can be found without decrypting.
 struct BlindIndex {
@@ -78,9 +79,17 @@ struct CaseScope {
   std::optional<Id> team_member;                // cases where this user is on the team
   std::vector<Id> shared_units;                 // cases shared with / assisted by these units
   std::optional<Id> procuratorate_unit;         // cases transferred to this procuratorate
+  // Labelled cases (Case::stored_labels & hidden_labels) are in scope only through the team,
+  // the procuratorate, `label_cleared_prefixes` or a break-glass grant, not through
+  // unit_path_prefixes or shared_units.
+  std::uint32_t hidden_labels = 0;
+  std::vector<std::string> label_cleared_prefixes;
+  // Cases opened by break-glass (never a case with one of `grant_excluded_labels`).
+  std::vector<Id> break_glass_cases;
+  std::uint32_t grant_excluded_labels = 0;
   bool empty() const {
     return !all && unit_path_prefixes.empty() && !team_member && shared_units.empty() &&
-           !procuratorate_unit;
+           !procuratorate_unit && label_cleared_prefixes.empty() && break_glass_cases.empty();
   }
 };
 
@@ -96,6 +105,8 @@ struct Page {
 
 struct ClueQuery {
   std::vector<std::string> unit_path_prefixes;  // empty = no unit restriction
+  // Leaves out clues whose case carries one of these stored labels (restricted, sealed).
+  std::uint32_t hidden_case_labels = 0;
   std::optional<domain::ClueStatus> status;
   std::optional<domain::ReviewTrack> track;
   std::optional<Id> unit_id;  // exact receiving unit
@@ -360,6 +371,8 @@ class Repo {
 
   // Interviews, consents, referrals, survivor codes and the outbox, in this same transaction.
   virtual VictimRepo& Victims() = 0;
+  // Sensitivity labels, break-glass grants and alerts, in this same transaction.
+  virtual AccessRepo& Access() = 0;
 };
 
 // Hashes `data` to 32 bytes. The audit chain's hash function, injected by services (BLAKE2b-256 via
