@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <shared_mutex>
 #include <unordered_map>
 #include <variant>
 
@@ -470,10 +471,23 @@ using StmtCache = std::unordered_map<std::string, std::unique_ptr<Stmt>>;
   Stmt& var = Prepared(sql); \
   if (!var.prepared()) return var.status()
 
+// Units and users are only ever inserted, never changed afterwards (a unit's path is set in the
+// inserting transaction), so a row once read from a committed snapshot stays true. Every case page
+// and list names a few of them; keeping them here saves several queries per request. Only read
+// transactions fill it (a write may still roll back). A future UPDATE of users or units must clear
+// it.
+struct RowCache {
+  std::shared_mutex mu;
+  std::unordered_map<Id, Unit> units;
+  std::unordered_map<Id, User> users;
+  static constexpr size_t kMaxEntries = 100000;
+};
+
 class SqliteRepo final : public Repo {
  public:
-  SqliteRepo(sqlite3* db, StmtCache* cache, const AuditHasher* audit_hasher)
-      : db_(db), cache_(cache), audit_hasher_(audit_hasher) {}
+  SqliteRepo(sqlite3* db, StmtCache* cache, const AuditHasher* audit_hasher, RowCache* rows,
+             bool fill_rows)
+      : db_(db), cache_(cache), audit_hasher_(audit_hasher), rows_(rows), fill_rows_(fill_rows) {}
 
   // ---- units
   StatusOr<Id> InsertUnit(const Unit& unit) override {
@@ -504,9 +518,22 @@ class SqliteRepo final : public Repo {
   }
 
   StatusOr<std::optional<Unit>> GetUnit(Id id) override {
+    {
+      std::shared_lock lock(rows_->mu);
+      auto it = rows_->units.find(id);
+      if (it != rows_->units.end()) return std::optional<Unit>(it->second);
+    }
     PREPARE(s, std::string("SELECT ") + kUnitColumns + " FROM units WHERE id = ?");
     s.Bind(1, id);
-    if (s.Step()) return std::optional<Unit>(ReadUnit(s));
+    if (s.Step()) {
+      Unit u = ReadUnit(s);
+      if (fill_rows_ && !u.path.empty()) {
+        std::unique_lock lock(rows_->mu);
+        if (rows_->units.size() >= RowCache::kMaxEntries) rows_->units.clear();
+        rows_->units.emplace(id, u);
+      }
+      return std::optional<Unit>(std::move(u));
+    }
     AEGIS_RETURN_IF_ERROR(s.status());
     return std::optional<Unit>();
   }
@@ -536,9 +563,22 @@ class SqliteRepo final : public Repo {
   }
 
   StatusOr<std::optional<User>> GetUser(Id id) override {
+    {
+      std::shared_lock lock(rows_->mu);
+      auto it = rows_->users.find(id);
+      if (it != rows_->users.end()) return std::optional<User>(it->second);
+    }
     PREPARE(s, std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
     s.Bind(1, id);
-    if (s.Step()) return std::optional<User>(ReadUser(s));
+    if (s.Step()) {
+      User u = ReadUser(s);
+      if (fill_rows_) {
+        std::unique_lock lock(rows_->mu);
+        if (rows_->users.size() >= RowCache::kMaxEntries) rows_->users.clear();
+        rows_->users.emplace(id, u);
+      }
+      return std::optional<User>(std::move(u));
+    }
     AEGIS_RETURN_IF_ERROR(s.status());
     return std::optional<User>();
   }
@@ -955,7 +995,9 @@ class SqliteRepo final : public Repo {
     }
     for (const auto& sql : index_sql) AEGIS_RETURN_IF_ERROR(Exec(db_, sql));
     // Fresh statistics let the planner choose between scope and sort-order indexes.
-    if (!index_sql.empty()) AEGIS_RETURN_IF_ERROR(Exec(db_, "ANALYZE cases"));
+    // A sample is enough for the planner's choices and costs a fraction of a full pass.
+    if (!index_sql.empty())
+      AEGIS_RETURN_IF_ERROR(Exec(db_, "PRAGMA analysis_limit=2000; ANALYZE cases"));
     return Status::Ok();
   }
 
@@ -1735,6 +1777,8 @@ class SqliteRepo final : public Repo {
   sqlite3* db_;
   StmtCache* cache_;
   const AuditHasher* audit_hasher_;
+  RowCache* rows_;
+  bool fill_rows_;
   std::unique_ptr<VictimRepo> victims_;  // created on first use
   std::unique_ptr<AccessRepo> access_;   // likewise
 };
@@ -1800,7 +1844,7 @@ class SqliteStore final : public Store {
     }
     Status st = Exec(db, "BEGIN");
     if (st.ok()) {
-      SqliteRepo repo(db, &caches_.at(db), &audit_hasher_);
+      SqliteRepo repo(db, &caches_.at(db), &audit_hasher_, &rows_, true);
       st = fn(repo);
       ReleaseStatements(db);
       Status end = Exec(db, "COMMIT");
@@ -1817,7 +1861,7 @@ class SqliteStore final : public Store {
   Status Write(const std::function<Status(Repo&)>& fn) override {
     std::lock_guard lock(writer_mu_);
     AEGIS_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE"));
-    SqliteRepo repo(writer_, &caches_.at(writer_), &audit_hasher_);
+    SqliteRepo repo(writer_, &caches_.at(writer_), &audit_hasher_, &rows_, false);
     Status st = fn(repo);
     ReleaseStatements(writer_);
     if (st.ok()) {
@@ -1877,6 +1921,7 @@ class SqliteStore final : public Store {
   std::condition_variable reader_cv_;
   int schema_version_ = 0;
   AuditHasher audit_hasher_;
+  RowCache rows_;
   // One statement cache per connection; the map itself is filled before any concurrent use.
   std::map<sqlite3*, StmtCache> caches_;
 };

@@ -381,6 +381,14 @@ ALTER TABLE cases ADD COLUMN labels INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN restricted_sections INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN seal_reference TEXT NOT NULL DEFAULT '';
 CREATE INDEX cases_labelled ON cases(labels) WHERE labels <> 0;
+-- Team members are named on few cases (imports and most routine cases name none): partial indexes
+-- cost a bulk load only a scan. "col = ?" implies "col IS NOT NULL", so lookups still use them.
+DROP INDEX cases_lead;
+DROP INDEX cases_manager;
+DROP INDEX cases_coordinator;
+CREATE INDEX cases_lead ON cases(lead_investigator_id) WHERE lead_investigator_id IS NOT NULL;
+CREATE INDEX cases_manager ON cases(case_manager_id) WHERE case_manager_id IS NOT NULL;
+CREATE INDEX cases_coordinator ON cases(file_coordinator_id) WHERE file_coordinator_id IS NOT NULL;
 
 CREATE TABLE break_glass_grants (
   id INTEGER PRIMARY KEY,
