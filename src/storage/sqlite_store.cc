@@ -1568,15 +1568,6 @@ class SqliteRepo final : public Repo {
     return out;
   }
 
-  StatusOr<std::optional<Id>> CaseOfPerson(Id person_id) override {
-    PREPARE(s, "SELECT case_id FROM persons WHERE id = ?");
-    s.Bind(1, person_id);
-    std::optional<Id> out;
-    if (s.Step()) out = s.Int(0);
-    AEGIS_RETURN_IF_ERROR(s.status());
-    return out;
-  }
-
   // ---- dashboard: daily counters (kept by triggers, see the schema) plus two live figures that
   // depend on "now" (overdue decisions, open major cases), folded into scope and groups here.
   StatusOr<DashboardFigures> Dashboard(const DashboardQuery& q) override {

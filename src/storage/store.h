@@ -364,8 +364,6 @@ class Repo {
   // Calls `fn` for every checkpoint in ascending (seq, id) order.
   virtual Status ScanAuditCheckpoints(const std::function<Status(const AuditCheckpoint&)>& fn) = 0;
   virtual StatusOr<ListResult<AuditHit>> SearchAudit(const AuditQuery& query) = 0;
-  // The case a person belongs to (for "who viewed this victim's record").
-  virtual StatusOr<std::optional<Id>> CaseOfPerson(Id person_id) = 0;
 
   virtual StatusOr<DashboardFigures> Dashboard(const DashboardQuery& query) = 0;
 
