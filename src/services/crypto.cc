@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "common/time.h"
@@ -97,9 +98,9 @@ std::string DataAd(std::string_view context) {
   return ad;
 }
 
-// Wraps `dek` into out[kWrapNonceAt, kDataNonceAt) under `kek`, authenticating the header.
+// Wraps `dek` into out[kWrappedKeyAt, kDataNonceAt) under `kek` with the wrap nonce already in
+// `out`, authenticating the header.
 void WrapDek(const KeyBytes& dek, const KeyBytes& kek, std::string& out) {
-  randombytes_buf(Bytes(out) + kWrapNonceAt, kNonceBytes);
   unsigned long long len = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(Bytes(out) + kWrappedKeyAt, &len, dek.data(),
                                              dek.size(), Bytes(out), kHeaderBytes, nullptr,
@@ -182,10 +183,15 @@ std::uint32_t Vault::active_key_id() const { return keys_->active_id; }
 std::string Vault::Encrypt(std::string_view plaintext, const SealContext& context) const {
   std::string out(kSealOverhead + plaintext.size(), '\0');
   WriteHeader(out, keys_->active_id);
+  // One draw for the data key and both nonces: each draw is a system call.
+  unsigned char random[kKeyBytes + 2 * kNonceBytes];
+  randombytes_buf(random, sizeof random);
   KeyBytes dek;
-  crypto_aead_xchacha20poly1305_ietf_keygen(dek.data());
+  std::memcpy(dek.data(), random, kKeyBytes);
+  std::memcpy(Bytes(out) + kWrapNonceAt, random + kKeyBytes, kNonceBytes);
+  std::memcpy(Bytes(out) + kDataNonceAt, random + kKeyBytes + kNonceBytes, kNonceBytes);
+  sodium_memzero(random, sizeof random);
   WrapDek(dek, *keys_->WrapKeyOf(keys_->active_id), out);
-  randombytes_buf(Bytes(out) + kDataNonceAt, kNonceBytes);
   const std::string ad = DataAd(context.bound);
   unsigned long long len = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(Bytes(out) + kDataAt, &len, Bytes(plaintext),
@@ -280,6 +286,7 @@ StatusOr<std::string> Vault::Rewrap(std::string_view ciphertext) const {
   if (!UnwrapDek(*keys_, ciphertext, &dek)) return SealFailure();
   std::string out(ciphertext);
   WriteHeader(out, keys_->active_id);
+  randombytes_buf(Bytes(out) + kWrapNonceAt, kNonceBytes);
   WrapDek(dek, *keys_->WrapKeyOf(keys_->active_id), out);
   sodium_memzero(dek.data(), dek.size());
   return out;
