@@ -113,6 +113,7 @@ StatusOr<KeyRotationReport> RotateMasterKey(storage::Store& store, const std::st
   AEGIS_ASSIGN_OR_RETURN(KeyFileLock lock,
                          KeyFileLock::Acquire(key_file, KeyFileLock::Mode::kExclusive));
   AEGIS_ASSIGN_OR_RETURN(Keyring keyring, ReadKeyFile(key_file));
+  AEGIS_RETURN_IF_ERROR(RemoveStaleKeyFileTemps(key_file));
   KeyRotationReport report;
 
   // ---- 1. the new active key, on disk before any record moves
@@ -214,7 +215,7 @@ StatusOr<KeyRotationReport> RotateMasterKey(storage::Store& store, const std::st
     }
   }
   if (changed) AEGIS_RETURN_IF_ERROR(WriteKeyFile(key_file, keyring, false));
-  return report;
+  return report;  // WriteKeyFile leaves no temporary file behind when it succeeds
 }
 
 }  // namespace aegis::services

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -187,6 +188,9 @@ TEST_F(KeyRotationTest, RotatesEveryRecordAndRetiresTheOldKey) {
   for (auto column : storage::kAllSealedColumns)
     EXPECT_GE(before.by_column.count(column), 1u) << storage::SealedColumnName(column);
 
+  // What a key file write killed before its rename leaves behind (it holds the old key too).
+  const std::string stale_temp = key_file + ".tmp.Ab12Cd";
+  std::ofstream(stale_temp) << "aegis-keyring 1\n";
   std::vector<std::pair<long long, long long>> progress;
   KeyRotationOptions options;
   options.batch_size = 2;
@@ -202,6 +206,7 @@ TEST_F(KeyRotationTest, RotatesEveryRecordAndRetiresTheOldKey) {
 
   const Keyring keyring = Must(ReadKeyFile(key_file));
   EXPECT_FALSE(keyring.single_key_file);
+  EXPECT_FALSE(std::filesystem::exists(stale_temp)) << "may hold the retired key";
   ASSERT_EQ(keyring.keys.size(), 1u);
   EXPECT_EQ(keyring.keys[0].id, 2u);
   EXPECT_EQ(Census().by_key.at(2), before.total);

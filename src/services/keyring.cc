@@ -281,6 +281,20 @@ Status WriteKeyFile(const std::string& path, const Keyring& keyring, bool create
   return FsyncDirectoryOf(path);
 }
 
+Status RemoveStaleKeyFileTemps(const std::string& path) {
+  const std::filesystem::path key(path);
+  const std::string prefix = key.filename().string() + ".tmp.";
+  std::error_code ec;
+  const auto dir = key.has_parent_path() ? key.parent_path() : std::filesystem::path(".");
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().rfind(prefix, 0) != 0) continue;
+    if (!std::filesystem::remove(entry.path(), ec) && ec)
+      return Status::Internal("cannot remove " + entry.path().string() + ": " + ec.message());
+  }
+  if (ec) return Status::Internal("cannot list the directory of " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
 StatusOr<KeyFileLock> KeyFileLock::Acquire(const std::string& key_file, Mode mode) {
   const std::string path = key_file + ".lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);

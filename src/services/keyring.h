@@ -66,6 +66,9 @@ StatusOr<Keyring> ReadKeyFile(const std::string& path);
 // `path` (or, with `create_only`, linked to it, failing with Conflict if `path` exists), and the
 // directory is fsynced. Afterwards `path` holds either the old or the new keyring, never a mix.
 Status WriteKeyFile(const std::string& path, const Keyring& keyring, bool create_only);
+// Removes temporary files that a WriteKeyFile killed before its rename left beside `path`: they
+// may hold keys that a rotation has since retired. Call only while holding the lock exclusively.
+Status RemoveStaleKeyFileTemps(const std::string& path);
 
 // An advisory lock (flock) on "<key file>.lock". Processes that encrypt with the keyring (serve,
 // demo, import, user add) hold it shared for as long as their vault lives; key rotation holds it
