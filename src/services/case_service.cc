@@ -4,6 +4,7 @@
 
 #include "services/internal/service_util.h"
 #include "services/internal/victim_notify.h"
+#include "services/sealed_columns.h"
 #include "services/services.h"
 
 namespace aegis::services {
@@ -343,7 +344,8 @@ StatusOr<CaseDetailView> Services::AddPerson(const Principal& p, Id id, const Pe
         rec.person.identity_protected = protect;
         if (!identity.empty()) {
           if (protect) {
-            rec.identity_cipher = vault_.EncryptIdentity(identity);
+            rec.identity_cipher =
+                vault_.EncryptIdentity(identity, PersonIdentityContext(id, rec.person.pseudonym));
           } else {
             rec.identity_plain_json = IdentityToJson(identity);
           }
@@ -410,7 +412,10 @@ StatusOr<Identity> Services::RevealIdentity(const Principal& p, Id case_id, Id p
          !policy_.MayRevealIdentity(p, c, c.unit_path)))
       return Status::PermissionDenied("your role may not see this person's identity");
     if (!person->identity_cipher.empty()) {
-      AEGIS_ASSIGN_OR_RETURN(identity, vault_.DecryptIdentity(person->identity_cipher));
+      AEGIS_ASSIGN_OR_RETURN(
+          identity,
+          vault_.DecryptIdentity(person->identity_cipher,
+                                 PersonIdentityContext(case_id, person->person.pseudonym)));
     } else if (!person->identity_plain_json.empty()) {
       AEGIS_ASSIGN_OR_RETURN(identity, IdentityFromJson(person->identity_plain_json));
     } else {

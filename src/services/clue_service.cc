@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "services/internal/service_util.h"
+#include "services/sealed_columns.h"
 #include "services/services.h"
 
 namespace aegis::services {
@@ -130,10 +131,7 @@ StatusOr<ClueView> Services::CreateClue(const Principal& p, const ClueInput& in,
   c.updated_at = now;
   if (in.victim) {
     rec.victim_sex = in.victim->sex;
-    if (!identity.empty()) {
-      rec.victim_identity_cipher = vault_.EncryptIdentity(identity);
-      rec.victim_index = index;
-    }
+    if (!identity.empty()) rec.victim_index = index;
   }
   ClueView view;
   AEGIS_RETURN_IF_ERROR(store_.Write([&](storage::Repo& r) -> Status {
@@ -146,6 +144,10 @@ StatusOr<ClueView> Services::CreateClue(const Principal& p, const ClueInput& in,
     }
     AEGIS_ASSIGN_OR_RETURN(long long n, r.NextSequence("clue-" + FormatDate(now).substr(0, 4)));
     c.reference = internal::FormatReference("XS", now, n);
+    // Sealed here, once the reference it is bound to is known.
+    if (in.victim && !identity.empty())
+      rec.victim_identity_cipher =
+          vault_.EncryptIdentity(identity, ClueIdentityContext(c.reference));
     AEGIS_ASSIGN_OR_RETURN(c.id, r.InsertClue(rec));
     AEGIS_RETURN_IF_ERROR(r.AppendAudit({MakeAudit(
         p, now, "clue.create", "clue", c.id, true,
@@ -332,6 +334,12 @@ StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Services::Decide(
                              ReviewDeadline(deadline_rules_, ReviewTrack::kStandard, now));
       AEGIS_ASSIGN_OR_RETURN(long long n, r.NextSequence("clue-" + FormatDate(now).substr(0, 4)));
       copy.clue.reference = internal::FormatReference("XS", now, n);
+      if (!rec->victim_identity_cipher.empty()) {
+        AEGIS_ASSIGN_OR_RETURN(
+            copy.victim_identity_cipher,
+            vault_.Reseal(rec->victim_identity_cipher, ClueIdentityContext(clue.reference),
+                          ClueIdentityContext(copy.clue.reference)));
+      }
       AEGIS_ASSIGN_OR_RETURN(Id copy_id, r.InsertClue(copy));
       detail["decision"] = "transfer";
       detail["to_unit_id"] = to->id;
@@ -376,7 +384,8 @@ StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Services::Decide(
       AEGIS_ASSIGN_OR_RETURN(c.id, r.InsertCase(c));
       clue.case_id = c.id;
       detail["case_id"] = c.id;
-      // The victim recorded at intake becomes the case's first person, still encrypted.
+      // The victim recorded at intake becomes the case's first person, re-sealed for that row
+      // (decrypted only in memory, never stored in clear).
       storage::PersonRecord victim;
       victim.person.case_id = c.id;
       victim.person.role = PersonRole::kVictim;
@@ -384,7 +393,12 @@ StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Services::Decide(
       victim.person.sex = rec->victim_sex;
       victim.person.age_at_offence = clue.facts.youngest_victim_age;
       victim.person.identity_protected = true;
-      victim.identity_cipher = rec->victim_identity_cipher;
+      if (!rec->victim_identity_cipher.empty()) {
+        AEGIS_ASSIGN_OR_RETURN(
+            victim.identity_cipher,
+            vault_.Reseal(rec->victim_identity_cipher, ClueIdentityContext(clue.reference),
+                          PersonIdentityContext(c.id, victim.person.pseudonym)));
+      }
       victim.index = rec->victim_index;
       AEGIS_RETURN_IF_ERROR(r.InsertPerson(victim).status());
       AEGIS_RETURN_IF_ERROR(

@@ -12,6 +12,7 @@
 #include "domain/major_case_rules.h"
 #include "services/internal/demo_victim_support.h"
 #include "services/internal/service_util.h"
+#include "services/sealed_columns.h"
 #include "services/totp.h"
 
 namespace aegis::services {
@@ -326,7 +327,7 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
       if (!totp_key.empty() && RoleRequiresTotp(u.role)) {
         storage::UserAuthRecord auth;
         auth.user_id = id;
-        auth.totp_secret = vault.Encrypt(totp_key, TotpVaultContext(id));
+        auth.totp_secret = vault.Encrypt(totp_key, TotpSecretContext(id));
         auth.totp_enabled_at = user.created_at;
         AEGIS_RETURN_IF_ERROR(r.PutUserAuth(auth));
       }
@@ -467,7 +468,6 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         if (rng.Chance(0.8)) victim.phone = FakePhone(rng);
         victim.address =
             "示范省" + std::string(rng.Pick(kStreets)) + std::to_string(rng.Range(1, 300)) + "号";
-        rec.victim_identity_cipher = vault.EncryptIdentity(victim);
         rec.victim_index = vault.Index(victim);
 
         // The decision: recent clues are often still pending; older ones decided, mostly in time.
@@ -498,6 +498,8 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         AEGIS_ASSIGN_OR_RETURN(long long n,
                                r.NextSequence("clue-" + FormatDate(recv).substr(0, 4)));
         c.reference = internal::FormatReference("XS", recv, n);
+        rec.victim_identity_cipher =
+            vault.EncryptIdentity(victim, ClueIdentityContext(c.reference));
         AEGIS_ASSIGN_OR_RETURN(c.id, r.InsertClue(rec));
         ++summary.clues;
         if (c.status != ClueStatus::kFiled) continue;
@@ -591,7 +593,7 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
                     "",
                     std::nullopt,
                     true};
-        v.identity_cipher = rec.victim_identity_cipher;
+        v.identity_cipher = vault.EncryptIdentity(victim, PersonIdentityContext(cs.id, "V1"));
         v.index = rec.victim_index;
         AEGIS_ASSIGN_OR_RETURN(const Id victim_id, r.InsertPerson(v));
         ++summary.persons;

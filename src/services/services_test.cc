@@ -9,6 +9,7 @@
 
 #include "domain/case_lifecycle.h"
 #include "services/demo_data.h"
+#include "services/sealed_columns.h"
 #include "services/testing_fixture.h"
 #include "services/totp.h"
 
@@ -1491,7 +1492,8 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
     }
     // Identities are stored only encrypted and decrypt with the vault's key.
     ASSERT_FALSE(rec.victim_identity_cipher.empty());
-    auto identity = vault.DecryptIdentity(rec.victim_identity_cipher);
+    auto identity =
+        vault.DecryptIdentity(rec.victim_identity_cipher, ClueIdentityContext(c.reference));
     ASSERT_TRUE(identity.ok());
     EXPECT_EQ(identity->id_number.size(), 18u);
   }

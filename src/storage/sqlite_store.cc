@@ -464,6 +464,63 @@ SessionRecord ReadSession(const Stmt& s) {
 constexpr const char* kSessionColumns =
     "token_hash, user_id, created_at, expires_at, last_seen, id, remote, enrolment_only";
 
+// ---- Sealed (vault-encrypted) columns, for key rotation. Each query returns the row key, the
+// ciphertext and the row's binding facts in the order of SealedCell: reference, case_id,
+// pseudonym, person_id, kind, created_at. Fixed SQL per column; only values are bound.
+struct SealedColumnSql {
+  const char* list;
+  const char* count;
+  const char* update;
+};
+
+const SealedColumnSql& SqlFor(SealedColumn column) {
+  static const SealedColumnSql kClue{
+      "SELECT id, victim_identity, reference, 0, '', 0, '', 0 FROM clues "
+      "WHERE id > ? AND victim_identity IS NOT NULL ORDER BY id LIMIT ?",
+      "SELECT COUNT(*) FROM clues WHERE victim_identity IS NOT NULL",
+      "UPDATE clues SET victim_identity = ? WHERE id = ?"};
+  static const SealedColumnSql kPerson{
+      "SELECT id, identity_cipher, '', case_id, pseudonym, 0, '', 0 FROM persons "
+      "WHERE id > ? AND identity_cipher IS NOT NULL ORDER BY id LIMIT ?",
+      "SELECT COUNT(*) FROM persons WHERE identity_cipher IS NOT NULL",
+      "UPDATE persons SET identity_cipher = ? WHERE id = ?"};
+  static const SealedColumnSql kTotpSecret{
+      "SELECT user_id, totp_secret, '', 0, '', 0, '', 0 FROM user_auth "
+      "WHERE user_id > ? AND totp_secret IS NOT NULL ORDER BY user_id LIMIT ?",
+      "SELECT COUNT(*) FROM user_auth WHERE totp_secret IS NOT NULL",
+      "UPDATE user_auth SET totp_secret = ? WHERE user_id = ?"};
+  static const SealedColumnSql kTotpPending{
+      "SELECT user_id, totp_pending, '', 0, '', 0, '', 0 FROM user_auth "
+      "WHERE user_id > ? AND totp_pending IS NOT NULL ORDER BY user_id LIMIT ?",
+      "SELECT COUNT(*) FROM user_auth WHERE totp_pending IS NOT NULL",
+      "UPDATE user_auth SET totp_pending = ? WHERE user_id = ?"};
+  static const SealedColumnSql kPreferences{
+      "SELECT person_id, cipher, '', case_id, '', 0, '', 0 FROM contact_preferences "
+      "WHERE person_id > ? ORDER BY person_id LIMIT ?",
+      "SELECT COUNT(*) FROM contact_preferences",
+      "UPDATE contact_preferences SET cipher = ? WHERE person_id = ?"};
+  static const SealedColumnSql kNotification{
+      "SELECT id, payload, '', case_id, '', person_id, kind, created_at FROM notification_outbox "
+      "WHERE id > ? ORDER BY id LIMIT ?",
+      "SELECT COUNT(*) FROM notification_outbox",
+      "UPDATE notification_outbox SET payload = ? WHERE id = ?"};
+  switch (column) {
+    case SealedColumn::kClueVictimIdentity:
+      return kClue;
+    case SealedColumn::kPersonIdentity:
+      return kPerson;
+    case SealedColumn::kTotpSecret:
+      return kTotpSecret;
+    case SealedColumn::kTotpPending:
+      return kTotpPending;
+    case SealedColumn::kContactPreferences:
+      return kPreferences;
+    case SealedColumn::kNotificationPayload:
+      break;
+  }
+  return kNotification;
+}
+
 // Prepared statements are cached per connection: preparing costs more than running a point query.
 using StmtCache = std::unordered_map<std::string, std::unique_ptr<Stmt>>;
 
@@ -1713,6 +1770,46 @@ class SqliteRepo final : public Repo {
       out.by_unit.push_back({q.group_units[g].first, groups[g]});
     for (auto& [k, v] : months) out.by_month.push_back(v);
     return out;
+  }
+
+  // ---- sealed columns (key rotation)
+  StatusOr<std::vector<SealedCell>> ListSealedCells(SealedColumn column, Id after_row,
+                                                    int limit) override {
+    PREPARE(s, SqlFor(column).list);
+    s.Bind(1, after_row).Bind(2, limit);
+    std::vector<SealedCell> out;
+    while (s.Step()) {
+      SealedCell c;
+      c.row = s.Int(0);
+      c.cipher = s.Blob(1);
+      c.reference = s.Text(2);
+      c.case_id = s.Int(3);
+      c.pseudonym = s.Text(4);
+      c.person_id = s.Int(5);
+      c.kind = s.Text(6);
+      c.created_at = s.Int(7);
+      out.push_back(std::move(c));
+    }
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<long long> CountSealedCells(SealedColumn column) override {
+    PREPARE(s, SqlFor(column).count);
+    const long long n = s.Step() ? s.Int(0) : 0;
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return n;
+  }
+
+  Status UpdateSealedCell(SealedColumn column, Id row, const std::string& cipher) override {
+    if (cipher.empty()) return Status::InvalidArgument("cipher", "must not be empty");
+    PREPARE(s, SqlFor(column).update);
+    s.BindBlob(1, cipher).Bind(2, row);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(db_) != 1)
+      return Status::NotFound(std::string(SealedColumnName(column)) + " row " +
+                              std::to_string(row) + " not found");
+    return Status::Ok();
   }
 
   VictimRepo& Victims() override {

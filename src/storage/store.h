@@ -72,6 +72,36 @@ struct PersonRecord {
   std::optional<UnixSeconds> detained_at;  // suspects: when detained or arrested
 };
 
+// The columns that hold vault ciphertext (services/sealed_columns.h says what each is bound to).
+// Key rotation and verification walk them; nothing else reads a column through this list.
+enum class SealedColumn {
+  kClueVictimIdentity,   // clues.victim_identity; row: clue id
+  kPersonIdentity,       // persons.identity_cipher; row: person id
+  kTotpSecret,           // user_auth.totp_secret; row: user id
+  kTotpPending,          // user_auth.totp_pending; row: user id
+  kContactPreferences,   // contact_preferences.cipher; row: person id
+  kNotificationPayload,  // notification_outbox.payload; row: notification id
+};
+inline constexpr SealedColumn kAllSealedColumns[] = {
+    SealedColumn::kClueVictimIdentity, SealedColumn::kPersonIdentity,
+    SealedColumn::kTotpSecret,         SealedColumn::kTotpPending,
+    SealedColumn::kContactPreferences, SealedColumn::kNotificationPayload};
+// "table.column", for messages and for the vault contexts.
+std::string_view SealedColumnName(SealedColumn column);
+
+// One stored ciphertext and the row's immutable facts that its vault context is made of; fields a
+// column does not use stay empty.
+struct SealedCell {
+  Id row = 0;
+  std::string cipher;
+  std::string reference;       // clues: the clue reference
+  Id case_id = 0;              // persons, contact preferences, notifications
+  std::string pseudonym;       // persons
+  Id person_id = 0;            // notifications
+  std::string kind;            // notifications
+  UnixSeconds created_at = 0;  // notifications
+};
+
 // Which cases a caller may see, expressed as storage filters. Built only by the policy point.
 struct CaseScope {
   bool all = false;                             // no restriction
@@ -366,6 +396,14 @@ class Repo {
   virtual StatusOr<ListResult<AuditHit>> SearchAudit(const AuditQuery& query) = 0;
 
   virtual StatusOr<DashboardFigures> Dashboard(const DashboardQuery& query) = 0;
+
+  // ---- key rotation: the ciphertext columns, walked in row order
+  // Up to `limit` non-empty cells of `column` with row > `after_row`, ascending.
+  virtual StatusOr<std::vector<SealedCell>> ListSealedCells(SealedColumn column, Id after_row,
+                                                            int limit) = 0;
+  virtual StatusOr<long long> CountSealedCells(SealedColumn column) = 0;
+  // Replaces one cell's ciphertext (the same value under another key); NotFound if the row is gone.
+  virtual Status UpdateSealedCell(SealedColumn column, Id row, const std::string& cipher) = 0;
 
   // Interviews, consents, referrals, survivor codes and the outbox, in this same transaction.
   virtual VictimRepo& Victims() = 0;
