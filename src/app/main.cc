@@ -426,6 +426,12 @@ int main(int argc, char** argv) {
       std::cout << "survivor status page (#/status): reference " << summary->survivor_reference
                 << ", code " << summary->survivor_code << "\n";
     }
+    if (summary->labelled_cases || summary->break_glass_grants) {
+      std::cout << "need-to-know: " << summary->labelled_cases
+                << " cases restricted, sealed or with team-only sections (by 'supervisor'), "
+                << summary->break_glass_grants
+                << " break-glass access (by off.central.1) awaiting review\n";
+    }
     std::cout << "accounts (password \"" << demo_opt.password << "\"):";
     for (const auto& [name, role] : summary->accounts) {
       if (name.rfind("off.", 0) == 0 || name.rfind("sup.", 0) == 0) continue;

@@ -1538,6 +1538,46 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
   }
   EXPECT_GT(majors, 0);
 
+  // Need-to-know access, set through the services: restricted cases, a sealed one with its court
+  // order, and one break-glass grant that waits for review and alerted the Mission supervisor.
+  EXPECT_GE(summary->labelled_cases, 3);
+  EXPECT_EQ(summary->break_glass_grants, 1);
+  int restricted = 0, sealed = 0, team_only_sections = 0;
+  for (const Case& c : cases) {
+    restricted += c.Has(CaseLabel::kRestricted) ? 1 : 0;
+    team_only_sections += c.restricted_sections != 0 ? 1 : 0;
+    if (c.Has(CaseLabel::kSealed)) {
+      ++sealed;
+      EXPECT_FALSE(c.seal_reference.empty()) << c.reference;
+      EXPECT_EQ(c.stage, CaseStage::kClosed) << c.reference;
+    }
+  }
+  EXPECT_EQ(restricted, 3);
+  EXPECT_EQ(sealed, 1);
+  EXPECT_EQ(team_only_sections, 1);
+  ASSERT_TRUE(store
+                  ->Read([&](storage::Repo& r) -> Status {
+                    storage::BreakGlassQuery q;
+                    q.unit_path_prefixes = {"/"};
+                    q.unreviewed_only = true;
+                    AEGIS_ASSIGN_OR_RETURN(auto grants, r.Access().ListBreakGlassGrants(q));
+                    EXPECT_EQ(grants.size(), 1u);
+                    if (grants.empty()) return Status::Ok();
+                    AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(grants[0].case_id));
+                    EXPECT_TRUE(c && c->Has(CaseLabel::kRestricted));
+                    EXPECT_LT(grants[0].granted_at, opt.now);
+                    AEGIS_ASSIGN_OR_RETURN(auto sup, r.FindUserByUsername("supervisor"));
+                    EXPECT_TRUE(sup.has_value());
+                    if (!sup) return Status::Ok();
+                    AEGIS_ASSIGN_OR_RETURN(auto alerts,
+                                           r.Access().ListAlerts(sup->user.id, true, 10));
+                    EXPECT_TRUE(std::any_of(alerts.begin(), alerts.end(), [&](const auto& a) {
+                      return a.kind == "break_glass" && a.grant_id == grants[0].id;
+                    }));
+                    return Status::Ok();
+                  })
+                  .ok());
+
   // Every case has its victim, its timeline and a recorded report; stages past identification
   // have a suspect.
   ASSERT_TRUE(store
