@@ -98,9 +98,8 @@ StatusOr<BreakGlassView> Services::BreakGlass(const Principal& p, const BreakGla
     if (case_id) {
       AEGIS_ASSIGN_OR_RETURN(c, r.GetCase(*case_id));
     }
-    // A sealed case answers like an unknown one: a court order is not to be argued with here.
-    if (!c || !policy_.MayBreakGlass(p, *c)) {
-      refusal = c ? "sealed" : "unknown";
+    if (!c) {
+      refusal = "unknown";
       return Status::NotFound("case not found");
     }
     storage::CaseScope ordinary = policy_.CaseScopeFor(p);
@@ -109,6 +108,17 @@ StatusOr<BreakGlassView> Services::BreakGlass(const Principal& p, const BreakGla
     if (open) {
       refusal = "already_open";
       return Status::Conflict("you can already open this case; no emergency access is needed");
+    }
+    // A sealed case answers like an unknown one: a court order is not to be argued with here.
+    if (!policy_.MayBreakGlass(p, *c)) {
+      refusal = "sealed";
+      return Status::NotFound("case not found");
+    }
+    AEGIS_ASSIGN_OR_RETURN(auto held, r.Access().ActiveBreakGlassGrant(p.user.id, c->id, now));
+    if (held) {
+      refusal = "already_granted";
+      return Status::Conflict("you already hold emergency access to this case until " +
+                              FormatIso8601(held->expires_at));
     }
     storage::BreakGlassGrant g;
     g.case_id = c->id;
@@ -172,7 +182,10 @@ StatusOr<std::vector<BreakGlassView>> Services::ListBreakGlass(const Principal& 
       AEGIS_ASSIGN_OR_RETURN(auto v, ViewOf(r, names, g));
       // Privacy officers see who, when and which case reference, not the stated reason (case
       // content); supervisors see it all.
-      if (!policy_.MaySeeAuditDetail(p)) v.grant.reason.clear();
+      if (!policy_.MaySeeAuditDetail(p)) {
+        v.grant.reason.clear();
+        v.grant.review_note.clear();
+      }
       out.push_back(std::move(v));
     }
     return Status::Ok();

@@ -127,6 +127,11 @@ TEST_F(AccessTest, SealedCaseIsReadOnlyAndClosedToBreakGlass) {
   no_order.reason = "法院裁定封存";
   ExpectStatus(s().SetCaseSensitivity(As(w.supervisor1), id, no_order).status(),
                StatusCode::kInvalidArgument, "seal_reference");
+  SensitivityInput stray = no_order;
+  stray.sealed.reset();
+  stray.seal_reference = "(2026)粤0104刑初1号";
+  ExpectStatus(s().SetCaseSensitivity(As(w.supervisor1), id, stray).status(),
+               StatusCode::kInvalidArgument, "seal_reference");
   const CaseDetailView d = Label(id, std::nullopt, true, "(2026)粤0104刑初123号");
   EXPECT_TRUE(d.read_only);
   EXPECT_EQ(d.summary.c.seal_reference, "(2026)粤0104刑初123号");
@@ -134,6 +139,8 @@ TEST_F(AccessTest, SealedCaseIsReadOnlyAndClosedToBreakGlass) {
   t.to = CaseStage::kUnderInvestigation;
   ExpectStatus(s().Transition(As(w.officer1), id, t).status(), StatusCode::kConflict);
   // Break-glass on a sealed case answers exactly like an unknown case.
+  // The team can open it anyway: no emergency access needed (not a 404).
+  ExpectStatus(s().BreakGlass(As(w.officer1), Emergency(id)).status(), StatusCode::kConflict);
   auto sealed = s().BreakGlass(As(w.officer2), Emergency(id));
   auto unknown = s().BreakGlass(As(w.officer2), Emergency(999999));
   ExpectStatus(sealed.status(), StatusCode::kNotFound);
@@ -220,6 +227,8 @@ TEST_F(AccessTest, BreakGlassOpensReadOnlyAlertsTheTeamAndIsReviewed) {
   ExpectStatus(s().BreakGlass(As(w.officer1), Emergency(id)).status(), StatusCode::kConflict);
   const BreakGlassView g = Must(s().BreakGlass(As(w.officer2), Emergency(id)));
   EXPECT_EQ(g.grant.expires_at, w.now + kBreakGlassSeconds);
+  // A second request while the grant runs neither grants nor alerts again.
+  ExpectStatus(s().BreakGlass(As(w.officer2), Emergency(id)).status(), StatusCode::kConflict);
   // Opened, marked, read-only.
   const Principal officer2 = WithGrants(w.officer2);
   const CaseDetailView d = Must(s().GetCase(officer2, id));

@@ -728,6 +728,8 @@ StatusOr<CaseDetailView> Services::SetCaseSensitivity(const Principal& p, Id id,
     };
     set(CaseLabel::kRestricted, in.restricted);
     set(CaseLabel::kSealed, in.sealed);
+    if (!in.seal_reference.empty() && !in.sealed.value_or(false))
+      return Status::InvalidArgument("seal_reference", "is only given when sealing (sealed: true)");
     std::string seal_reference = c.seal_reference;
     if (in.sealed.value_or(false)) {
       if (in.seal_reference.empty())
