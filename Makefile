@@ -6,7 +6,8 @@ PORT ?= 8080
 JOBS ?= $(shell nproc)
 AEGIS := $(BUILD_DIR)/src/app/aegis
 
-.PHONY: all deps build cpp web run test unit-test api-test crash-test browser-test asan-test tidy bench clean
+.PHONY: all deps build cpp web run test unit-test api-test crash-test browser-test asan-test tidy bench \
+        bench-redaction clean
 
 all: build
 
@@ -64,6 +65,10 @@ tidy: $(BUILD_DIR)/CMakeCache.txt
 
 bench: build
 	scripts/bench.sh $(AEGIS)
+
+# The redaction engine against the same masking with Python's re (src/engines/redaction/README.md).
+bench-redaction: cpp
+	scripts/bench-redaction.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) web/dist
