@@ -17,6 +17,7 @@
 #include "common/time.h"
 #include "storage/audit_chain_codec.h"
 #include "storage/internal/sqlite_audit.h"
+#include "storage/internal/sqlite_export_repo.h"
 #include "storage/internal/sqlite_schema.h"
 #include "storage/internal/sqlite_stmt.h"
 #include "storage/internal/sqlite_victim_repo.h"
@@ -1576,6 +1577,11 @@ class SqliteRepo final : public Repo {
     return *victims_;
   }
 
+  ExportRepo& Exports() override {
+    if (!exports_) exports_ = internal::NewSqliteExportRepo(db_, cache_);
+    return *exports_;
+  }
+
  private:
   static std::string Placeholders(int n) {
     std::string out;
@@ -1620,6 +1626,7 @@ class SqliteRepo final : public Repo {
   StmtCache* cache_;
   const AuditHasher* audit_hasher_;
   std::unique_ptr<VictimRepo> victims_;  // created on first use
+  std::unique_ptr<ExportRepo> exports_;  // created on first use
 };
 
 #undef PREPARE

@@ -19,6 +19,7 @@ namespace aegis::storage {
 using domain::Id;
 
 class VictimRepo;  // victim support tables (storage/victim_store.h)
+class ExportRepo;  // case exports (storage/export_store.h)
 
 // Keyed hashes of normalised identity fields, so "same victim" can be found without decrypting.
 struct BlindIndex {
@@ -360,6 +361,9 @@ class Repo {
 
   // Interviews, consents, referrals, survivor codes and the outbox, in this same transaction.
   virtual VictimRepo& Victims() = 0;
+
+  // Case exports, in this same transaction.
+  virtual ExportRepo& Exports() = 0;
 };
 
 // Hashes `data` to 32 bytes. The audit chain's hash function, injected by services (BLAKE2b-256 via
