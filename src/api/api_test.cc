@@ -709,6 +709,11 @@ const std::vector<std::pair<std::string, std::string>> kRoutes = {
     {"GET", "/referrals/{id}"},
     {"POST", "/referrals/{id}/status"},
     {"POST", "/survivor/status"},
+    // case exports
+    {"POST", "/cases/{id}/exports/preview"},
+    {"POST", "/cases/{id}/exports"},
+    {"GET", "/cases/{id}/exports"},
+    {"GET", "/exports/{id}"},
 };
 
 std::string NormalizePattern(const std::string& path) {
