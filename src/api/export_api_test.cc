@@ -303,7 +303,11 @@ TEST_F(ExportApiTest, OnlyThoseResponsibleForTheCaseExportAndOthersSeeNothing) {
   EXPECT_EQ(J(foreign)["detail"], J(Call("GET", "/exports/99999", "", other))["detail"]);
   // An analyst of the same station may open the case but not hand it out.
   const std::string analyst = Login("ana1");
-  ASSERT_EQ(Call("GET", "/cases/" + std::to_string(case_id), "", analyst).status, 200);
+  const Response page = Call("GET", "/cases/" + std::to_string(case_id), "", analyst);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_FALSE(J(page)["can_export"].get<bool>());
+  EXPECT_TRUE(J(Call("GET", "/cases/" + std::to_string(case_id), "", Login("off1")))["can_export"]
+                  .get<bool>());
   EXPECT_EQ(Post(PreviewPath(), Body(), analyst).status, 403);
   EXPECT_EQ(Call("GET", ExportsPath(), "", analyst).status, 403);
   EXPECT_EQ(Call("GET", export_path, "", analyst).status, 404);

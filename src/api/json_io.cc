@@ -574,6 +574,7 @@ std::string CaseDetailJson(const CaseDetailView& d) {
   }
   w.EndArray();
   w.Field("can_reveal_identity", d.can_reveal_identity);
+  w.Field("can_export", d.can_export);
   w.EndObject();
   return w.Take();
 }

@@ -126,6 +126,7 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
   }
   const Unit* owner = names.Unit(c.unit_id);
   d.can_reveal_identity = policy.MayRevealIdentity(p, c, owner ? owner->path : std::string());
+  d.can_export = policy.MayExportCase(p, c, owner ? owner->path : std::string());
   return d;
 }
 

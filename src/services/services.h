@@ -185,6 +185,7 @@ struct CaseDetailView {
   std::vector<NamedRef> shared_with;
   std::vector<NextStageView> next_stages;
   bool can_reveal_identity = false;
+  bool can_export = false;  // may export the case for an audience outside the team
 };
 
 template <typename T>

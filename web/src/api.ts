@@ -266,6 +266,8 @@ export interface Case extends CaseSummary {
   shared_with_units: { id: Id; name: string; name_en: string }[];
   next_stages: NextStage[];
   can_reveal_identity: boolean;
+  /** May export a redacted case file for an audience outside the case team. */
+  can_export?: boolean;
 }
 
 export interface ListResponse<T> {

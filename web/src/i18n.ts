@@ -69,7 +69,9 @@ export type EnumGroup =
   | 'assistStatus'
   | 'unitType'
   | 'event'
-  | 'dupReason';
+  | 'dupReason'
+  | 'spanKind'
+  | 'exportAudience';
 
 /** Label of an API enum value. Unknown values are shown as sent (and reported in the console). */
 export function label(group: EnumGroup, value: string | null | undefined): string {

@@ -78,9 +78,16 @@ function CaseHeader({ c }: { c: Case }) {
             <CaseFlags c={c} />
           </div>
         </div>
-        <a href={href('/cases')} class="btn btn-ghost">
-          ‹ {t('case.back')}
-        </a>
+        <div class="btn-row case-head-actions">
+          {c.can_export && (
+            <a href={href(`/cases/${c.id}/export`)} class="btn btn-secondary" data-testid="case-export">
+              {t('export.action')}
+            </a>
+          )}
+          <a href={href('/cases')} class="btn btn-ghost">
+            ‹ {t('case.back')}
+          </a>
+        </div>
       </div>
       <dl class="case-facts">
         <div>
@@ -1168,6 +1175,7 @@ function EventDetail({ c, e, names }: { c: Case; e: CaseEvent; names: Names }) {
   if (typeof d.accepted === 'boolean') parts.push(<span key="acc">{d.accepted ? t('assistStatus.accepted') : t('assistStatus.declined')}</span>);
   if (str(d.deadline)) push('case.stageDeadline', `${str(d.deadline_label) ? `${d.deadline_label as string} ` : ''}${fmtDateTime(d.deadline as string)}`);
   if (str(d.reason)) push('eventDetail.reason', <span class="prewrap">{d.reason as string}</span>);
+  if (e.kind === 'exported' && str(d.audience)) push('eventDetail.audience', label('exportAudience', d.audience as string));
   if (!parts.length) return null;
   return <div class="event-detail small">{parts.map((p, i) => [i ? ' · ' : '', p])}</div>;
 }
