@@ -6,7 +6,8 @@ PORT ?= 8080
 JOBS ?= $(shell nproc)
 AEGIS := $(BUILD_DIR)/src/app/aegis
 
-.PHONY: all deps build cpp web run test unit-test api-test crash-test browser-test asan-test tidy bench clean
+.PHONY: all deps build cpp web run test unit-test api-test crash-test browser-test asan-test tidy bench \
+        bench-redaction fuzz fuzz-build fuzz-test clean
 
 all: build
 
@@ -38,7 +39,7 @@ run: build
 
 # Everything that proves Aegis works: unit, storage, service and API tests (ctest), the HTTP
 # loopback and crash-safety tests, and the browser tests with screenshots.
-test: build unit-test api-test crash-test browser-test
+test: build unit-test api-test crash-test browser-test fuzz-test
 	@echo "make test: all suites passed"
 
 unit-test: cpp
@@ -59,11 +60,35 @@ asan-test: deps
 	cmake --build --preset asan -j$(JOBS)
 	ctest --preset asan -j$(JOBS)
 
+# libFuzzer targets (fuzz/README.md), built with clang, ASan and UBSan in their own directory.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_TEST_SECONDS ?= 20
+FUZZ_JOBS ?= $(JOBS)
+
+fuzz-build: deps
+	@if [ ! -f $(FUZZ_DIR)/CMakeCache.txt ]; then \
+	  cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+	    -DAEGIS_FUZZ=ON >/dev/null; fi
+	cmake --build $(FUZZ_DIR) -j$(FUZZ_JOBS)
+
+# Each target for FUZZ_SECONDS (default 600), then the new inputs are merged into fuzz/corpus/.
+fuzz: fuzz-build
+	AEGIS_FUZZ_BUILD=$(FUZZ_DIR) scripts/fuzz.sh run $(FUZZ_SECONDS)
+
+# Each target briefly from the committed corpus (part of make test); the corpus is not changed.
+fuzz-test: fuzz-build
+	AEGIS_FUZZ_BUILD=$(FUZZ_DIR) scripts/fuzz.sh test $(FUZZ_TEST_SECONDS)
+
 tidy: $(BUILD_DIR)/CMakeCache.txt
 	run-clang-tidy -quiet -p $(BUILD_DIR) 'src/.*\.cc$$'
 
 bench: build
 	scripts/bench.sh $(AEGIS)
+
+# The redaction engine against the same masking with Python's re (src/engines/redaction/README.md).
+bench-redaction: cpp
+	scripts/bench-redaction.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) web/dist

@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libpq-dev libpqxx-dev postgresql
   nlohmann-json3-dev libsimdjson-dev libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev
   nodejs npm chromium fonts-wqy-microhei
 )
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "api/audit_routes.h"
+#include "api/export_routes.h"
 #include "api/json_io.h"
 #include "api/routing.h"
 #include "api/victim_routes.h"
@@ -465,6 +466,10 @@ std::vector<Route> BuildRoutes(const std::string& version) {
 
   // ---- victim support (victim_routes.cc)
   for (auto& v : VictimSupportRoutes()) {
+  // ---- victim support (victim_routes.cc) and case exports (export_routes.cc)
+  std::vector<ExtraRoute> extra = VictimSupportRoutes();
+  for (auto& e : ExportRoutes()) extra.push_back(std::move(e));
+  for (auto& v : extra) {
     add(v.method, v.path, v.needs_auth, [h = std::move(v.handler)](Services& s, Context& ctx) {
       return h(s, RouteContext{ctx.req, ctx.query, ctx.ids, ctx.principal});
     });

@@ -717,6 +717,11 @@ const std::vector<std::pair<std::string, std::string>> kRoutes = {
     {"POST", "/break-glass/{id}/review"},
     {"GET", "/alerts"},
     {"POST", "/alerts/{id}/read"},
+    // case exports
+    {"POST", "/cases/{id}/exports/preview"},
+    {"POST", "/cases/{id}/exports"},
+    {"GET", "/cases/{id}/exports"},
+    {"GET", "/exports/{id}"},
 };
 
 std::string NormalizePattern(const std::string& path) {

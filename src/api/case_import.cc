@@ -25,9 +25,18 @@ Status ReadString(ondemand::value& v, int line, std::string_view key, std::strin
   return Status::Ok();
 }
 
+// Whether `v` is null. A malformed atom ("nully", "nul") is an error here: converting simdjson's
+// result to bool directly would throw, and an exception must not end `aegis import`.
+StatusOr<bool> IsNull(ondemand::value& v, int line, std::string_view key) {
+  bool is_null = false;
+  if (v.is_null().get(is_null) != SUCCESS) return Bad(line, key, "is not valid JSON");
+  return is_null;
+}
+
 Status ReadTime(ondemand::value& v, int line, std::string_view key,
                 std::optional<UnixSeconds>* out) {
-  if (v.is_null()) return Status::Ok();
+  AEGIS_ASSIGN_OR_RETURN(const bool is_null, IsNull(v, line, key));
+  if (is_null) return Status::Ok();
   std::string s;
   AEGIS_RETURN_IF_ERROR(ReadString(v, line, key, &s));
   auto t = ParseIso8601(s);
@@ -43,7 +52,8 @@ Status ReadBool(ondemand::value& v, int line, std::string_view key, bool* out) {
 
 Status ReadInt(ondemand::value& v, int line, std::string_view key, long min, long max,
                std::optional<int>* out) {
-  if (v.is_null()) return Status::Ok();
+  AEGIS_ASSIGN_OR_RETURN(const bool is_null, IsNull(v, line, key));
+  if (is_null) return Status::Ok();
   int64_t x = 0;
   if (v.get_int64().get(x) != SUCCESS) return Bad(line, key, "must be a whole number");
   if (x < min || x > max)
@@ -53,7 +63,8 @@ Status ReadInt(ondemand::value& v, int line, std::string_view key, long min, lon
 }
 
 Status ReadDouble(ondemand::value& v, int line, std::string_view key, std::optional<double>* out) {
-  if (v.is_null()) return Status::Ok();
+  AEGIS_ASSIGN_OR_RETURN(const bool is_null, IsNull(v, line, key));
+  if (is_null) return Status::Ok();
   double d = 0;
   if (v.get_double().get(d) != SUCCESS) return Bad(line, key, "must be a number");
   *out = d;

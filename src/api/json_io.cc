@@ -590,6 +590,7 @@ std::string CaseDetailJson(const CaseDetailView& d) {
   w.Field("read_only", d.read_only);
   w.Field("via_break_glass", d.via_break_glass);
   WriteTime(w, "break_glass_expires_at", d.break_glass_expires_at);
+  w.Field("can_export", d.can_export);
   w.EndObject();
   return w.Take();
 }

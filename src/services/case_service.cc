@@ -143,6 +143,7 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
   d.can_reveal_identity = show_persons && policy.MayRevealIdentity(p, c, c.unit_path);
   d.can_label = policy.MayLabelCase(p, c, c.unit_path);
   d.read_only = !policy.MayModifyCase(c);
+  d.can_export = policy.MayExportCase(p, c, c.unit_path);
   return d;
 }
 

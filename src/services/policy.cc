@@ -104,6 +104,8 @@ bool Policy::Allows(const Principal& p, Capability c) const {
              r == Role::kForensic || r == Role::kProsecutor;
     case Capability::kReviewBreakGlass:
       return r == Role::kSupervisor || r == Role::kPrivacyOfficer;
+    case Capability::kExportCase:
+      return r == Role::kOfficer || r == Role::kSupervisor;
   }
   return false;
 }
@@ -220,6 +222,17 @@ bool Policy::MayRevealIdentity(const Principal& p, const domain::Case& c,
     default:
       return false;
   }
+}
+
+bool Policy::MayExportCase(const Principal& p, const domain::Case& c,
+                           const std::string& case_unit_path) const {
+  if (!Allows(p, Capability::kExportCase)) return false;
+  const bool on_team = c.case_manager_id == p.user.id || c.lead_investigator_id == p.user.id ||
+                       c.file_coordinator_id == p.user.id;
+  if (on_team) return true;
+  if (p.user.role == Role::kOfficer) return c.unit_id == p.unit.id;
+  // Supervisors: the owning unit or a unit below theirs.
+  return !p.unit.path.empty() && case_unit_path.compare(0, p.unit.path.size(), p.unit.path) == 0;
 }
 
 std::vector<std::string> Policy::AuditUnitPrefixes(const Principal& p) const {

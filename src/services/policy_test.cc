@@ -265,3 +265,39 @@ TEST(PolicyAudit, PrivacyOfficersGetNoCaseContent) {
 
 }  // namespace
 }  // namespace aegis::services
+
+namespace aegis::services {
+namespace {
+
+// Exports hand a case file outside the case team: only those responsible for the case may, never
+// a unit that reads the case through a joint team or assistance, nor a role without the capability.
+TEST(PolicyExport, CaseTeamOwningUnitOfficersAndSupervisorsAbove) {
+  Policy policy;
+  domain::Case own;
+  own.id = 1;
+  own.unit_id = 3;
+  EXPECT_TRUE(policy.MayExportCase(Who(Role::kOfficer, 100), own, "/1/2/3/"));
+  const Principal city_supervisor = Who(Role::kSupervisor, 200, MakeUnit(2, "/1/2/"));
+  EXPECT_TRUE(policy.MayExportCase(city_supervisor, own, "/1/2/3/"));
+  domain::Case elsewhere = own;
+  elsewhere.unit_id = 77;
+  EXPECT_FALSE(policy.MayExportCase(Who(Role::kOfficer, 100), elsewhere, "/1/7/77/"));
+  EXPECT_FALSE(policy.MayExportCase(city_supervisor, elsewhere, "/1/7/77/"));
+  // The sibling unit /1/2/30/ shares the text "/1/2/3" but is not below /1/2/3/.
+  EXPECT_FALSE(policy.MayExportCase(Who(Role::kSupervisor, 300), elsewhere, "/1/2/30/"));
+  elsewhere.file_coordinator_id = 100;
+  EXPECT_TRUE(policy.MayExportCase(Who(Role::kOfficer, 100), elsewhere, "/1/7/77/"));
+  for (Role role : {Role::kAnalyst, Role::kForensic, Role::kProsecutor, Role::kPartner,
+                    Role::kAdministrator, Role::kPrivacyOfficer}) {
+    domain::Case c = own;
+    c.lead_investigator_id = 100;
+    c.procuratorate_unit_id = 3;
+    EXPECT_FALSE(policy.MayExportCase(Who(role, 100), c, "/1/2/3/")) << ToString(role);
+    EXPECT_FALSE(policy.Allows(Who(role, 100), Capability::kExportCase)) << ToString(role);
+  }
+  EXPECT_FALSE(policy.MayExportCase(Who(Role::kOfficer, 100, MakeUnit(3, "/1/2/3/"), false), own,
+                                    "/1/2/3/"));
+}
+
+}  // namespace
+}  // namespace aegis::services

@@ -17,6 +17,7 @@
 #include "domain/review_deadlines.h"
 #include "services/audit.h"
 #include "services/audit_chain.h"
+#include "services/case_export.h"
 #include "services/crypto.h"
 #include "services/policy.h"
 #include "services/victim_support.h"
@@ -192,6 +193,7 @@ struct CaseDetailView {
   bool read_only = false;
   bool via_break_glass = false;
   std::optional<UnixSeconds> break_glass_expires_at;
+  bool can_export = false;  // may export the case for an audience outside the team
 };
 
 template <typename T>
@@ -509,6 +511,16 @@ class Services {
                                                      const ReferralStatusInput& in);
   // Stalled referrals for `p`'s work list (made by `p` or on cases where `p` is on the team).
   StatusOr<std::vector<ReferralAlertView>> StalledReferrals(const Principal& p);
+  // ---- Case exports (export_service.cc; the flow is described in services/case_export.h)
+  // The redacted export document of a case, as it would be handed out, with every masked span.
+  StatusOr<ExportPreview> PreviewExport(const Principal& p, Id case_id, const ExportRequest& in);
+  // Stores the export previewed with `in.preview_hash` (Conflict when the case changed since).
+  StatusOr<ExportView> CreateExport(const Principal& p, Id case_id, const ExportRequest& in);
+  // A case's exports, newest first (without documents).
+  StatusOr<std::vector<ExportView>> ListExports(const Principal& p, Id case_id);
+  // One export with its document; other cases' exports answer as unknown.
+  StatusOr<ExportView> GetExport(const Principal& p, Id export_id);
+
   // The survivor status page (no sign-in). Every failure to match answers NotFound with the same
   // message; ResourceExhausted (with `*retry_after` seconds) over the per-address limit.
   StatusOr<SurvivorStatusView> SurvivorStatus(const std::string& reference, const std::string& code,

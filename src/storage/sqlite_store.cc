@@ -18,6 +18,7 @@
 #include "common/time.h"
 #include "storage/audit_chain_codec.h"
 #include "storage/internal/sqlite_audit.h"
+#include "storage/internal/sqlite_export_repo.h"
 #include "storage/internal/sqlite_schema.h"
 #include "storage/internal/sqlite_stmt.h"
 #include "storage/internal/sqlite_victim_repo.h"
@@ -1820,6 +1821,9 @@ class SqliteRepo final : public Repo {
   AccessRepo& Access() override {
     if (!access_) access_ = internal::NewSqliteAccessRepo(db_, cache_);
     return *access_;
+  ExportRepo& Exports() override {
+    if (!exports_) exports_ = internal::NewSqliteExportRepo(db_, cache_);
+    return *exports_;
   }
 
  private:
@@ -1869,6 +1873,7 @@ class SqliteRepo final : public Repo {
   bool fill_rows_;
   std::unique_ptr<VictimRepo> victims_;  // created on first use
   std::unique_ptr<AccessRepo> access_;   // likewise
+  std::unique_ptr<ExportRepo> exports_;  // created on first use
 };
 
 #undef PREPARE

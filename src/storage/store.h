@@ -20,6 +20,7 @@ using domain::Id;
 
 class VictimRepo;  // victim support tables (storage/victim_store.h)
 class AccessRepo;  // labels, break-glass grants, alerts (storage/access_store.h)
+class ExportRepo;  // case exports (storage/export_store.h)
 
 // Keyed hashes of normalised identity fields, so "same victim" can be found without decrypting.
 struct BlindIndex {
@@ -409,6 +410,9 @@ class Repo {
   virtual VictimRepo& Victims() = 0;
   // Sensitivity labels, break-glass grants and alerts, in this same transaction.
   virtual AccessRepo& Access() = 0;
+
+  // Case exports, in this same transaction.
+  virtual ExportRepo& Exports() = 0;
 };
 
 // Hashes `data` to 32 bytes. The audit chain's hash function, injected by services (BLAKE2b-256 via

@@ -285,6 +285,8 @@ export interface Case extends CaseSummary {
   /** Open to the caller only through a break-glass grant (read-only, every view recorded). */
   via_break_glass: boolean;
   break_glass_expires_at: string | null;
+  /** May export a redacted case file for an audience outside the case team. */
+  can_export?: boolean;
 }
 
 export interface ListResponse<T> {

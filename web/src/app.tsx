@@ -10,6 +10,7 @@ import { CaseListPage } from './pages/cases';
 import { ClueDetailPage } from './pages/clue';
 import { ClueListPage } from './pages/clues';
 import { DashboardPage } from './pages/dashboard';
+import { ExportPage } from './pages/export';
 import { IntakePage } from './pages/intake';
 import { LoginPage } from './pages/login';
 import { PartnerReferralPage, PartnerReferralsPage } from './pages/referrals';
@@ -233,7 +234,8 @@ function Page({ route }: { route: Route }) {
     case 'cases': {
       if (!b) return gate('cases', <CaseListPage query={route.query} />);
       const id = idParam(b);
-      return id ? gate('cases', <CasePage key={id} id={id} />) : <NotFound />;
+      if (id && route.segments[2] === 'export' && route.segments.length === 3) return gate('cases', <ExportPage key={id} caseId={id} />);
+      return id && route.segments.length === 2 ? gate('cases', <CasePage key={id} id={id} />) : <NotFound />;
     }
     case 'board':
       return gate('board', <BoardPage />);

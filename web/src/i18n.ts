@@ -74,6 +74,8 @@ export type EnumGroup =
   | 'caseLabel'
   | 'caseLabelShort'
   | 'section';
+  | 'spanKind'
+  | 'exportAudience';
 
 /** Label of an API enum value. Unknown values are shown as sent (and reported in the console). */
 export function label(group: EnumGroup, value: string | null | undefined): string {

@@ -430,6 +430,7 @@ const std::vector<Migration>& SqliteMigrations() {
       {5, "victim support: interviews, consents, referrals, survivor codes, outbox",
        VictimSupportMigrationSql()},
       {6, "need-to-know access: sensitivity labels, break-glass grants, alerts", kV6Access},
+      {7, "case exports: redacted case files handed outside the case team", ExportMigrationSql()},
   };
   return kMigrations;
 }

@@ -32,4 +32,7 @@ const std::vector<Migration>& SqliteMigrations();
 // Migration 5 (victim support), defined in sqlite_schema_victim.cc.
 std::string_view VictimSupportMigrationSql();
 
+// Migration 7 (case exports), defined in sqlite_export_store.cc.
+std::string_view ExportMigrationSql();
+
 }  // namespace aegis::storage::internal

@@ -80,9 +80,16 @@ function CaseHeader({ c }: { c: Case }) {
             <CaseFlags c={c} full />
           </div>
         </div>
-        <a href={href('/cases')} class="btn btn-ghost">
-          ‹ {t('case.back')}
-        </a>
+        <div class="btn-row case-head-actions">
+          {c.can_export && (
+            <a href={href(`/cases/${c.id}/export`)} class="btn btn-secondary" data-testid="case-export">
+              {t('export.action')}
+            </a>
+          )}
+          <a href={href('/cases')} class="btn btn-ghost">
+            ‹ {t('case.back')}
+          </a>
+        </div>
       </div>
       <dl class="case-facts">
         <div>
@@ -1180,6 +1187,7 @@ function EventDetail({ c, e, names }: { c: Case; e: CaseEvent; names: Names }) {
     push('eventDetail.sections', names.length ? names.join(lang() === 'zh' ? '、' : ', ') : t('common.none'));
   }
   if (str(d.reason)) push('eventDetail.reason', <span class="prewrap">{d.reason as string}</span>);
+  if (e.kind === 'exported' && str(d.audience)) push('eventDetail.audience', label('exportAudience', d.audience as string));
   if (!parts.length) return null;
   return <div class="event-detail small">{parts.map((p, i) => [i ? ' · ' : '', p])}</div>;
 }
