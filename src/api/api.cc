@@ -464,8 +464,6 @@ std::vector<Route> BuildRoutes(const std::string& version) {
   // ---- need-to-know access (access_routes.cc)
   AddAccessRoutes(r);
 
-  // ---- victim support (victim_routes.cc)
-  for (auto& v : VictimSupportRoutes()) {
   // ---- victim support (victim_routes.cc) and case exports (export_routes.cc)
   std::vector<ExtraRoute> extra = VictimSupportRoutes();
   for (auto& e : ExportRoutes()) extra.push_back(std::move(e));

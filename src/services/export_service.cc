@@ -13,6 +13,7 @@
 #include "engines/redaction/redaction.h"
 #include "services/internal/service_util.h"
 #include "services/internal/victim_notify.h"
+#include "services/sealed_columns.h"
 #include "services/services.h"
 
 namespace aegis::services {
@@ -159,7 +160,8 @@ StatusOr<Draft> BuildDraft(storage::Repo& r, const Vault& vault, const Case& c, 
   for (const auto& pr : records) {
     Identity identity;
     if (!pr.identity_cipher.empty()) {
-      AEGIS_ASSIGN_OR_RETURN(identity, vault.DecryptIdentity(pr.identity_cipher));
+      AEGIS_ASSIGN_OR_RETURN(identity, vault.DecryptIdentity(pr.identity_cipher,
+                                              PersonIdentityContext(c.id, pr.person.pseudonym)));
     } else if (!pr.identity_plain_json.empty()) {
       AEGIS_ASSIGN_OR_RETURN(identity, IdentityFromJson(pr.identity_plain_json));
     }
@@ -185,7 +187,7 @@ StatusOr<Draft> BuildDraft(storage::Repo& r, const Vault& vault, const Case& c, 
   // The numbers and guardians in victims' contact preferences are theirs too.
   AEGIS_ASSIGN_OR_RETURN(auto preferences, r.Victims().ListContactPreferences(c.id));
   for (const auto& record : preferences) {
-    AEGIS_ASSIGN_OR_RETURN(auto prefs, internal::DecryptPreferences(vault, record.cipher));
+    AEGIS_ASSIGN_OR_RETURN(auto prefs, internal::DecryptPreferences(vault, record));
     if (!prefs.phone.empty()) d.identity_terms.push_back({rd::SpanKind::kPhone, prefs.phone});
     if (!prefs.guardian_name.empty())
       d.identity_terms.push_back({rd::SpanKind::kPersonName, prefs.guardian_name});

@@ -1821,6 +1821,8 @@ class SqliteRepo final : public Repo {
   AccessRepo& Access() override {
     if (!access_) access_ = internal::NewSqliteAccessRepo(db_, cache_);
     return *access_;
+  }
+
   ExportRepo& Exports() override {
     if (!exports_) exports_ = internal::NewSqliteExportRepo(db_, cache_);
     return *exports_;

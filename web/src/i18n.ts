@@ -73,7 +73,7 @@ export type EnumGroup =
   | 'purpose'
   | 'caseLabel'
   | 'caseLabelShort'
-  | 'section';
+  | 'section'
   | 'spanKind'
   | 'exportAudience';
 
