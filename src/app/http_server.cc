@@ -39,25 +39,36 @@ const char* ContentType(const std::string& ext) {
 // Loads and caches files of the built UI. Only files below the root are ever served.
 class StaticFiles {
  public:
-  explicit StaticFiles(std::string root) : root_(std::move(root)) {}
+  explicit StaticFiles(std::string root) {
+    if (root.empty()) return;
+    std::error_code ec;
+    root_ = std::filesystem::weakly_canonical(root, ec);
+    if (ec) root_.clear();
+  }
 
-  bool Get(std::string path, std::string* body, std::string* type, bool* immutable) {
-    if (root_.empty()) return false;
-    if (path.empty() || path == "/") path = "/index.html";
+  // `path` is the request target's path as received (not percent-decoded: the built UI has no file
+  // names that need escapes, and an encoded "%2e%2e" stays a harmless literal name). Anything that
+  // could lead out of the root is refused: "..", backslashes, NUL, a path not rooted at "/", and a
+  // file whose real location (symbolic links resolved) is outside the root. Leading slashes are
+  // all stripped, so "//etc/passwd" names "etc/passwd" below the root, never /etc/passwd.
+  bool Get(const std::string& path, std::string* body, std::string* type, bool* immutable) {
+    if (root_.empty() || path.empty() || path.front() != '/') return false;
     if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos ||
         path.find('\0') != std::string::npos)
       return false;
-    std::filesystem::path file = std::filesystem::path(root_) / path.substr(1);
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) {
+    const size_t start = path.find_first_not_of('/');
+    std::string rel = start == std::string::npos ? "index.html" : path.substr(start);
+    std::filesystem::path file = root_ / rel;
+    if (!Inside(file)) {
       // Client-side routes (no extension) get the app shell.
-      if (std::filesystem::path(path).has_extension()) return false;
-      file = std::filesystem::path(root_) / "index.html";
-      path = "/index.html";
+      if (std::filesystem::path(rel).has_extension()) return false;
+      rel = "index.html";
+      file = root_ / rel;
+      if (!Inside(file)) return false;
     }
     {
       std::lock_guard lock(mu_);
-      auto it = cache_.find(path);
+      auto it = cache_.find(rel);
       if (it != cache_.end()) {
         *body = it->second;
       } else {
@@ -66,16 +77,26 @@ class StaticFiles {
         std::ostringstream ss;
         ss << in.rdbuf();
         *body = ss.str();
-        cache_[path] = *body;
+        cache_[rel] = *body;
       }
     }
-    *type = ContentType(std::filesystem::path(path).extension().string());
-    *immutable = path.rfind("/assets/", 0) == 0;  // Vite's content-hashed files
+    *type = ContentType(std::filesystem::path(rel).extension().string());
+    *immutable = rel.rfind("assets/", 0) == 0;  // Vite's content-hashed files
     return true;
   }
 
  private:
-  std::string root_;
+  // Whether `file` is a regular file whose real location is below the root.
+  bool Inside(const std::filesystem::path& file) const {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) return false;
+    const std::filesystem::path real = std::filesystem::canonical(file, ec);
+    if (ec) return false;
+    const std::string r = real.string(), base = root_.string() + "/";
+    return r.compare(0, base.size(), base) == 0;
+  }
+
+  std::filesystem::path root_;  // canonical; empty: no UI
   std::mutex mu_;
   std::map<std::string, std::string> cache_;
 };
