@@ -1483,8 +1483,9 @@ TEST_F(ApiTest, SensitivityRouteValidatesByNameAndOnlySupervisorsOverTheUnitLabe
     if (item["id"] == id) listed = item["labels"] == Json::array({"restricted"});
   EXPECT_TRUE(listed);
   ExpectProblem(Call("GET", "/cases/" + std::to_string(id), "", colleague), 404, "not_found");
-  for (const auto& item : J(Call("GET", "/cases?limit=50", "", colleague))["items"])
-    EXPECT_NE(item["id"], id);
+  // The parsed list is kept: a range-for over a member of a temporary would dangle (C++20).
+  const Json colleague_list = J(Call("GET", "/cases?limit=50", "", colleague));
+  for (const auto& item : colleague_list["items"]) EXPECT_NE(item["id"], id);
   EXPECT_EQ(Call("GET", "/cases/" + std::to_string(id), "", Login("off1")).status, 200);
 
   // Sealing needs the court order; the sealed case is read-only for everyone, its supervisor too.
