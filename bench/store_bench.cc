@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "services/demo_data.h"
+#include "services/sealed_columns.h"
 #include "services/services.h"
 #include "services/totp.h"
 #include "storage/store.h"
@@ -252,6 +253,28 @@ void BM_ImportCases(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_ImportCases)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+// Envelope encryption of one victim identity: a fresh data key wrapped by the master key, the
+// identity (as JSON) encrypted with it. No store needed.
+domain::Identity SampleIdentity() {
+  return {"张小红", "440103201503150021", "+8613812345678", "示范省人民路 88 号", "2015-03-15"};
+}
+
+void BM_VaultEncryptIdentity(benchmark::State& state) {
+  const auto vault = services::Vault::FromKey({});
+  const auto identity = SampleIdentity();
+  const auto context = services::PersonIdentityContext(12345, "V1");
+  for (auto _ : state) benchmark::DoNotOptimize(vault.EncryptIdentity(identity, context));
+}
+BENCHMARK(BM_VaultEncryptIdentity);
+
+void BM_VaultDecryptIdentity(benchmark::State& state) {
+  const auto vault = services::Vault::FromKey({});
+  const auto context = services::PersonIdentityContext(12345, "V1");
+  const std::string cipher = vault.EncryptIdentity(SampleIdentity(), context);
+  for (auto _ : state) benchmark::DoNotOptimize(vault.DecryptIdentity(cipher, context));
+}
+BENCHMARK(BM_VaultDecryptIdentity);
 
 }  // namespace
 }  // namespace aegis

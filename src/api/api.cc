@@ -461,6 +461,9 @@ std::vector<Route> BuildRoutes(const std::string& version) {
   add("GET", "audit", true,
       [](Services& s, Context& ctx) { return HandleAuditSearch(s, ctx.principal, ctx.query); });
 
+  // ---- need-to-know access (access_routes.cc)
+  AddAccessRoutes(r);
+
   // ---- victim support (victim_routes.cc) and case exports (export_routes.cc)
   std::vector<ExtraRoute> extra = VictimSupportRoutes();
   for (auto& e : ExportRoutes()) extra.push_back(std::move(e));
@@ -560,6 +563,10 @@ Response Api::Dispatch(const Request& req) {
           return ProblemWithCode(
               Status::PermissionDenied("set up the second factor (TOTP) before anything else"),
               "totp_enrolment_required");
+        }
+        if (!req.purpose.empty()) {
+          if (Status st = services_.StatePurpose(ctx.principal, req.purpose); !st.ok())
+            return ProblemResponse(st);
         }
       }
       if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") &&

@@ -19,6 +19,7 @@ struct Request {
   std::string authorization;  // "Bearer ..." header value
   std::string cookie;         // Cookie header value
   std::string remote;         // client address
+  std::string purpose;        // X-Aegis-Purpose header value (why the user is looking)
 };
 
 struct Response {

@@ -45,7 +45,7 @@ std::string Header(const Response& r, const std::string& name) {
 class ApiTest : public ::testing::Test {
  protected:
   Response Call(const std::string& method, const std::string& target, const std::string& body = "",
-                const std::string& token = "") {
+                const std::string& token = "", const std::string& purpose = "") {
     Request r;
     r.method = method;
     r.target = target.rfind("/api/", 0) == 0 ? target : "/api/v1" + target;
@@ -53,6 +53,7 @@ class ApiTest : public ::testing::Test {
     if (!body.empty()) r.content_type = "application/json";
     if (!token.empty()) r.authorization = "Bearer " + token;
     r.remote = "127.0.0.1";
+    r.purpose = purpose;  // the X-Aegis-Purpose header
     return api.Handle(r);
   }
   Response Post(const std::string& target, const Json& body, const std::string& token) {
@@ -709,6 +710,13 @@ const std::vector<std::pair<std::string, std::string>> kRoutes = {
     {"GET", "/referrals/{id}"},
     {"POST", "/referrals/{id}/status"},
     {"POST", "/survivor/status"},
+    // need-to-know access
+    {"POST", "/cases/{id}/sensitivity"},
+    {"POST", "/break-glass"},
+    {"GET", "/break-glass"},
+    {"POST", "/break-glass/{id}/review"},
+    {"GET", "/alerts"},
+    {"POST", "/alerts/{id}/read"},
     // case exports
     {"POST", "/cases/{id}/exports/preview"},
     {"POST", "/cases/{id}/exports"},
@@ -1371,6 +1379,278 @@ TEST_F(VictimApiTest, SurvivorStatusPageAnswersFailuresAlikeAndIsRateLimited) {
   ASSERT_TRUE(wl.contains("referral_alerts"));
   EXPECT_TRUE(wl["referral_alerts"].is_array());
   EXPECT_TRUE(wl.contains("counts"));  // existing members unchanged
+}
+
+// ---------------------------------------------------------------- need-to-know access
+
+TEST_F(ApiTest, PurposeHeaderIsCheckedAndReportedByAuthMe) {
+  const std::string off = Login("off1");
+  const Json me = J(Call("GET", "/auth/me", "", off));
+  EXPECT_EQ(me["purposes"], Json::array({"investigation", "victim_support"}));
+  EXPECT_EQ(me["purpose"], "investigation");  // the role's default when none is stated
+  const Response stated = Call("GET", "/auth/me", "", off, "victim_support");
+  ASSERT_EQ(stated.status, 200) << stated.body;
+  EXPECT_EQ(J(stated)["purpose"], "victim_support");
+
+  // Unknown names and "emergency" (set by break-glass only) are 400 naming the header; a purpose
+  // the role may not state is 403 and is audited.
+  for (const char* bad : {"curiosity", "emergency", "Investigation", "investigation; analysis"}) {
+    SCOPED_TRACE(bad);
+    ExpectProblem(Call("GET", "/auth/me", "", off, bad), 400, "invalid_argument",
+                  "X-Aegis-Purpose");
+  }
+  ExpectProblem(Call("GET", "/cases", "", off, "audit_review"), 403, "permission_denied");
+  ExpectProblem(Call("GET", "/worklist", "", Login("ana1"), "investigation"), 403,
+                "permission_denied");
+  const auto refused = w.Audit(w.officer1, "user");
+  EXPECT_TRUE(std::any_of(refused.begin(), refused.end(), [](const storage::AuditRecord& a) {
+    return a.action == "purpose.state" && !a.allowed;
+  }));
+  // Without a session the header changes nothing: 401 first.
+  ExpectProblem(Call("GET", "/auth/me", "", "", "investigation"), 401, "unauthenticated");
+
+  // The stated purpose is recorded with the read, and analysis shows no persons.
+  const Id id = NewCase("目的记录案件");
+  const std::string sup = Login("sup1");
+  const Response analysed = Call("GET", "/cases/" + std::to_string(id), "", sup, "analysis");
+  ASSERT_EQ(analysed.status, 200) << analysed.body;
+  const Json c = J(analysed);
+  EXPECT_TRUE(c["persons"].empty());
+  EXPECT_NE(std::find(c["hidden_sections"].begin(), c["hidden_sections"].end(), "persons"),
+            c["hidden_sections"].end());
+  EXPECT_FALSE(c["can_reveal_identity"].get<bool>());
+  const auto reads = w.Audit(id, "case");
+  ASSERT_FALSE(reads.empty());
+  EXPECT_EQ(reads.front().action, "case.read");
+  EXPECT_EQ(reads.front().purpose, "analysis");
+}
+
+TEST_F(ApiTest, SensitivityRouteValidatesByNameAndOnlySupervisorsOverTheUnitLabel) {
+  // A second officer of the station: not on the case's team (officer1 recorded the clue and leads).
+  w.AddUser("off1b", "一所 李警官", Role::kOfficer, w.station1);
+  const Id id = NewCase("待限制的案件");
+  const std::string path = "/cases/" + std::to_string(id) + "/sensitivity";
+  const std::string colleague = Login("off1b");
+  ASSERT_EQ(Call("GET", "/cases/" + std::to_string(id), "", colleague).status, 200);
+  const std::string sup = Login("sup1");
+  const std::vector<std::pair<Json, std::string>> bad = {
+      {{{"restricted", "yes"}, {"reason", "r1"}}, "restricted"},
+      {{{"sealed", 1}, {"reason", "r1"}}, "sealed"},
+      {{{"seal_reference", 7}, {"reason", "r1"}}, "seal_reference"},
+      {{{"restricted_sections", "persons"}, {"reason", "r1"}}, "restricted_sections"},
+      {{{"restricted_sections", {"persons", "diary"}}, {"reason", "r1"}}, "restricted_sections"},
+      {{{"restricted", true}, {"colour", "red"}, {"reason", "r1"}}, "colour"},
+      {{{"restricted", true}}, "reason"},
+      {{{"restricted", true}, {"reason", "x"}}, "reason"},
+      {{{"sealed", true}, {"reason", "法院判决"}}, "seal_reference"},
+  };
+  for (const auto& [body, field] : bad) {
+    SCOPED_TRACE(body.dump());
+    ExpectProblem(Post(path, body, sup), 400, "invalid_argument", field);
+  }
+  ExpectProblem(Call("POST", path, "[1]", sup), 400, "invalid_argument", "body");
+  const Json restrict = {{"restricted", true}, {"reason", "涉及公众人物"}};
+  ExpectProblem(Post(path, restrict, ""), 401, "unauthenticated");
+  ExpectProblem(Post(path, restrict, Login("off1")), 403, "permission_denied");
+  // A supervisor of another county cannot see the case at all: 404 like an unknown id.
+  const Response other = Post(path, restrict, Login("sup2"));
+  const Response unknown = Post("/cases/999999/sensitivity", restrict, sup);
+  ExpectProblem(other, 404, "not_found");
+  EXPECT_EQ(other.body, unknown.body);
+
+  const Response ok = Post(path,
+                           {{"restricted", true},
+                            {"restricted_sections", {"victim_support", "timeline"}},
+                            {"reason", "涉及公众人物"}},
+                           sup);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const Json c = J(ok);
+  EXPECT_EQ(c["labels"], Json::array({"restricted"}));
+  EXPECT_EQ(c["restricted_sections"], Json::array({"victim_support", "timeline"}));
+  EXPECT_TRUE(c["hidden_sections"].empty());  // the supervisor sees every section
+  EXPECT_TRUE(c["can_label"].get<bool>());
+  EXPECT_FALSE(c["read_only"].get<bool>());
+  EXPECT_FALSE(c["via_break_glass"].get<bool>());
+  EXPECT_TRUE(c["break_glass_expires_at"].is_null());
+  EXPECT_EQ(c["seal_reference"], "");
+  ExpectProblem(Post(path, restrict, sup), 409, "conflict");  // nothing to change
+
+  // The list carries the label; the colleague of the station, not on the team, no longer opens
+  // the case (404 like an unknown id) nor finds it in lists, while the lead still does.
+  const Json list = J(Call("GET", "/cases?limit=50", "", sup));
+  bool listed = false;
+  for (const auto& item : list["items"])
+    if (item["id"] == id) listed = item["labels"] == Json::array({"restricted"});
+  EXPECT_TRUE(listed);
+  ExpectProblem(Call("GET", "/cases/" + std::to_string(id), "", colleague), 404, "not_found");
+  for (const auto& item : J(Call("GET", "/cases?limit=50", "", colleague))["items"])
+    EXPECT_NE(item["id"], id);
+  EXPECT_EQ(Call("GET", "/cases/" + std::to_string(id), "", Login("off1")).status, 200);
+
+  // Sealing needs the court order; the sealed case is read-only for everyone, its supervisor too.
+  const Response sealed = Post(
+      path, {{"sealed", true}, {"seal_reference", "（2026）示01刑初9号"}, {"reason", "判决"}}, sup);
+  ASSERT_EQ(sealed.status, 200) << sealed.body;
+  EXPECT_EQ(J(sealed)["labels"], Json::array({"restricted", "sealed"}));
+  EXPECT_EQ(J(sealed)["seal_reference"], "（2026）示01刑初9号");
+  EXPECT_TRUE(J(sealed)["read_only"].get<bool>());
+  ExpectProblem(Post("/cases/" + std::to_string(id) + "/actions", {{"title", "调取监控"}}, sup),
+                409, "conflict");
+  const Response unsealed = Post(path, {{"sealed", false}, {"reason", "撤销封存"}}, sup);
+  ASSERT_EQ(unsealed.status, 200) << unsealed.body;
+  EXPECT_EQ(J(unsealed)["seal_reference"], "");
+  EXPECT_FALSE(J(unsealed)["read_only"].get<bool>());
+}
+
+TEST_F(ApiTest, BreakGlassOpensARestrictedCaseReadOnlyAlertsAndIsReviewed) {
+  w.AddUser("priv", "市局 隐私保护专员", Role::kPrivacyOfficer, w.city);
+  const Id id = NewCase("限制访问的案件");
+  const std::string sid = std::to_string(id);
+  const std::string sup = Login("sup1");
+  ASSERT_EQ(
+      Post("/cases/" + sid + "/sensitivity", {{"restricted", true}, {"reason", "限定知悉"}}, sup)
+          .status,
+      200);
+  std::string reference;
+  {
+    auto c = w.services->GetCase(w.As(w.supervisor1), id);
+    ASSERT_TRUE(c.ok());
+    reference = c->summary.c.reference;
+  }
+
+  const std::string off2 = Login("off2");
+  ExpectProblem(Call("GET", "/cases/" + sid, "", off2), 404, "not_found");
+  const std::string reason = "被害人家属称嫌疑人在其住处附近，办案组无法联系";
+  // Parse and validation errors name the member.
+  const std::vector<std::pair<Json, std::string>> bad = {
+      {{{"case_id", "abc"}, {"reason", reason}}, "case_id"},
+      {{{"case_id", 0}, {"reason", reason}}, "case_id"},
+      {{{"reference", 12}, {"reason", reason}}, "reference"},
+      {{{"reason", reason}}, "reference"},
+      {{{"case_id", id}}, "reason"},
+      {{{"case_id", id}, {"reason", "太短的理由"}}, "reason"},
+      {{{"case_id", id}, {"reason", reason}, {"urgent", true}}, "urgent"},
+  };
+  for (const auto& [body, field] : bad) {
+    SCOPED_TRACE(body.dump());
+    ExpectProblem(Post("/break-glass", body, off2), 400, "invalid_argument", field);
+  }
+  ExpectProblem(Post("/break-glass", {{"case_id", id}, {"reason", reason}}, ""), 401,
+                "unauthenticated");
+  // Roles without break-glass (administrators, privacy officers) are refused.
+  ExpectProblem(Post("/break-glass", {{"case_id", id}, {"reason", reason}}, Login("admin")), 403,
+                "permission_denied");
+  ExpectProblem(Post("/break-glass", {{"case_id", id}, {"reason", reason}}, Login("priv")), 403,
+                "permission_denied");
+  // Unknown cases answer 404; a case the caller can already open answers 409.
+  ExpectProblem(Post("/break-glass", {{"case_id", 999999}, {"reason", reason}}, off2), 404,
+                "not_found");
+  ExpectProblem(Post("/break-glass", {{"reference", "AJ-1999-000001"}, {"reason", reason}}, off2),
+                404, "not_found");
+  const Id own = NewCase("二所看得到的案件");
+  ExpectProblem(Post("/break-glass", {{"case_id", own}, {"reason", reason}}, Login("off1")), 409,
+                "conflict");
+
+  // By reference: a grant of four hours, then the case opens read-only with the banner data.
+  const Response granted =
+      Post("/break-glass", {{"reference", reference}, {"reason", reason}}, off2);
+  ASSERT_EQ(granted.status, 201) << granted.body;
+  const Json g = J(granted);
+  EXPECT_EQ(g["case_id"], id);
+  EXPECT_EQ(g["case_reference"], reference);
+  EXPECT_EQ(g["user_id"], w.officer2);
+  EXPECT_EQ(g["reason"], reason);
+  EXPECT_TRUE(g["reviewed_at"].is_null());
+  EXPECT_TRUE(g["justified"].is_null());
+  EXPECT_EQ(*ParseIso8601(g["expires_at"].get<std::string>()) -
+                *ParseIso8601(g["granted_at"].get<std::string>()),
+            4 * 3600);
+  const Response opened = Call("GET", "/cases/" + sid, "", off2);
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  const Json c = J(opened);
+  EXPECT_TRUE(c["via_break_glass"].get<bool>());
+  EXPECT_EQ(c["break_glass_expires_at"], g["expires_at"]);
+  EXPECT_FALSE(c["can_label"].get<bool>());
+  EXPECT_FALSE(c["can_reveal_identity"].get<bool>());
+  // Every look under the grant is marked in the audit.
+  const auto reads = w.Audit(id, "case");
+  ASSERT_FALSE(reads.empty());
+  EXPECT_EQ(reads.front().action, "case.read");
+  EXPECT_EQ(reads.front().purpose, "emergency");
+  EXPECT_NE(reads.front().detail.find("break_glass_grant"), std::string::npos);
+  ExpectProblem(Post("/cases/" + sid + "/actions", {{"title", "调取监控"}}, off2), 403,
+                "permission_denied");
+
+  // The supervisor over the owning unit is alerted: on /alerts and on the work list.
+  const Response alerts = Call("GET", "/alerts?unread=true", "", sup);
+  ASSERT_EQ(alerts.status, 200) << alerts.body;
+  ASSERT_EQ(J(alerts)["items"].size(), 1u);
+  const Json a = J(alerts)["items"][0];
+  EXPECT_EQ(a["kind"], "break_glass");
+  EXPECT_EQ(a["case_id"], id);
+  EXPECT_EQ(a["case_reference"], reference);
+  EXPECT_EQ(a["grant_id"], g["id"]);
+  EXPECT_EQ(a["detail"]["by"], "二所 赵警官");
+  EXPECT_EQ(a["detail"]["reason"], reason);
+  EXPECT_TRUE(a["read_at"].is_null());
+  const Json wl = J(Call("GET", "/worklist", "", sup));
+  ASSERT_EQ(wl["alerts"].size(), 1u);
+  EXPECT_EQ(wl["alerts"][0]["id"], a["id"]);
+  ExpectProblem(Call("GET", "/alerts?unread=maybe", "", sup), 400, "invalid_argument", "unread");
+  // Only the recipient marks it read.
+  const std::string read_path = "/alerts/" + std::to_string(a["id"].get<Id>()) + "/read";
+  ExpectProblem(Call("POST", read_path, "", off2), 404, "not_found");
+  EXPECT_EQ(Call("POST", read_path, "", sup).status, 204);
+  EXPECT_TRUE(J(Call("GET", "/alerts?unread=true", "", sup))["items"].empty());
+  EXPECT_EQ(J(Call("GET", "/alerts", "", sup))["items"].size(), 1u);
+  EXPECT_TRUE(J(Call("GET", "/worklist", "", sup))["alerts"].empty());
+
+  // Review: supervisors and privacy officers list the grants; privacy officers without the reason.
+  ExpectProblem(Call("GET", "/break-glass", "", off2), 403, "permission_denied");
+  ExpectProblem(Call("GET", "/break-glass?unreviewed=soon", "", sup), 400, "invalid_argument",
+                "unreviewed");
+  const Json pending = J(Call("GET", "/break-glass?unreviewed=true", "", sup));
+  ASSERT_EQ(pending["items"].size(), 1u);
+  EXPECT_EQ(pending["items"][0]["reason"], reason);
+  EXPECT_EQ(pending["items"][0]["user_name"], "二所 赵警官");
+  const std::string priv = Login("priv");
+  const Json seen = J(Call("GET", "/break-glass", "", priv));
+  ASSERT_EQ(seen["items"].size(), 1u);
+  EXPECT_EQ(seen["items"][0]["reason"], "");
+  const std::string review = "/break-glass/" + std::to_string(g["id"].get<Id>()) + "/review";
+  ExpectProblem(Post(review, Json::object(), sup), 400, "invalid_argument", "justified");
+  ExpectProblem(Post(review, {{"justified", "no"}}, sup), 400, "invalid_argument", "justified");
+  ExpectProblem(Post(review, {{"justified", false}}, sup), 400, "invalid_argument", "note");
+  ExpectProblem(Post(review, {{"justified", false}, {"note", 5}}, sup), 400, "invalid_argument",
+                "note");
+  ExpectProblem(Post(review, {{"justified", true}, {"verdict", "ok"}}, sup), 400,
+                "invalid_argument", "verdict");
+  ExpectProblem(Post(review, {{"justified", true}}, off2), 403, "permission_denied");
+  ExpectProblem(Post("/break-glass/999999/review", {{"justified", true}}, sup), 404, "not_found");
+  const Response done =
+      Post(review, {{"justified", false}, {"note", "办案组当时可以联系，不属紧急情况"}}, sup);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(J(done)["justified"], false);
+  EXPECT_EQ(J(done)["reviewed_by"], w.supervisor1);
+  EXPECT_EQ(J(done)["reviewer_name"], "一区 陈队长");
+  ExpectProblem(Post(review, {{"justified", true}}, priv), 409, "conflict");  // reviewed once
+  EXPECT_TRUE(J(Call("GET", "/break-glass?unreviewed=true", "", sup))["items"].empty());
+
+  // The grant ends after four hours.
+  w.Advance(4 * 3600 + 60);
+  ExpectProblem(Call("GET", "/cases/" + sid, "", Login("off2")), 404, "not_found");
+
+  // A sealed case cannot be opened by break-glass: 404 exactly like an unknown one.
+  ASSERT_EQ(Post("/cases/" + sid + "/sensitivity",
+                 {{"sealed", true}, {"seal_reference", "（2026）示01刑初9号"}, {"reason", "判决"}},
+                 Login("sup1"))
+                .status,
+            200);
+  const std::string off1 = Login("off1");
+  const Response sealed = Post("/break-glass", {{"case_id", id}, {"reason", reason}}, off1);
+  const Response nothing = Post("/break-glass", {{"case_id", 999999}, {"reason", reason}}, off1);
+  ExpectProblem(sealed, 404, "not_found");
+  EXPECT_EQ(sealed.body, nothing.body);
 }
 
 }  // namespace

@@ -90,6 +90,12 @@ void AddAuthRoutes(std::vector<Route>& r) {
   add("GET", "auth/me", true, true, [](Services&, Context& ctx) {
     Json me = ToJson(ctx.principal.user, ctx.principal.unit);
     me["totp_enrolment_required"] = ctx.principal.enrolment_only;
+    // The purposes this user may state (X-Aegis-Purpose), the default first, and the current one.
+    Json purposes = Json::array();
+    for (domain::Purpose p : AllowedPurposes(ctx.principal.user.role))
+      purposes.push_back(domain::ToString(p));
+    me["purposes"] = purposes;
+    me["purpose"] = domain::ToString(ctx.principal.purpose);
     return JsonResponse(200, me);
   });
   add("GET", "auth/security", true, true, [](Services& s, Context& ctx) {

@@ -405,6 +405,10 @@ void WriteSummaryMembers(JsonWriter& w, const CaseSummaryView& v) {
   w.Key("victim_pseudonyms").BeginArray();
   for (const auto& p : v.victim_pseudonyms) w.String(p);
   w.EndArray();
+  w.Key("labels").BeginArray();
+  for (CaseLabel l : AllValues<CaseLabel>())
+    if (c.Has(l)) w.String(ToString(l));
+  w.EndArray();
 }
 
 void WriteAction(JsonWriter& w, const ActionView& v) {
@@ -574,6 +578,18 @@ std::string CaseDetailJson(const CaseDetailView& d) {
   }
   w.EndArray();
   w.Field("can_reveal_identity", d.can_reveal_identity);
+  w.Key("restricted_sections").BeginArray();
+  for (CaseSection s : AllValues<CaseSection>())
+    if (d.summary.c.SectionRestricted(s)) w.String(ToString(s));
+  w.EndArray();
+  w.Key("hidden_sections").BeginArray();
+  for (CaseSection s : d.hidden_sections) w.String(ToString(s));
+  w.EndArray();
+  w.Field("seal_reference", d.summary.c.seal_reference);
+  w.Field("can_label", d.can_label);
+  w.Field("read_only", d.read_only);
+  w.Field("via_break_glass", d.via_break_glass);
+  WriteTime(w, "break_glass_expires_at", d.break_glass_expires_at);
   w.Field("can_export", d.can_export);
   w.EndObject();
   return w.Take();
@@ -595,6 +611,20 @@ Json ToJson(const AssistanceView& v) {
 
 Json ToJson(const CaseDetailView& d) { return Json::parse(CaseDetailJson(d)); }
 
+static Json AlertsJson(const std::vector<AlertView>& alerts) {
+  Json out = Json::array();
+  for (const auto& v : alerts) {
+    Json detail = Json::parse(v.alert.detail, nullptr, false);
+    out.push_back({{"id", v.alert.id},
+                   {"kind", v.alert.kind},
+                   {"case_id", v.alert.case_id ? Json(*v.alert.case_id) : Json(nullptr)},
+                   {"case_reference", v.case_reference},
+                   {"detail", detail.is_object() ? detail : Json::object()},
+                   {"created_at", FormatIso8601(v.alert.created_at)}});
+  }
+  return out;
+}
+
 Json ToJson(const WorklistView& w) {
   Json clues = Json::array(), cases = Json::array(), actions = Json::array();
   for (const auto& c : w.clues) clues.push_back(ToJson(c, false));
@@ -608,6 +638,7 @@ Json ToJson(const WorklistView& w) {
           {"cases", cases},
           {"actions", actions},
           {"referral_alerts", ReferralAlertsJson(w.referral_alerts)},
+          {"alerts", AlertsJson(w.alerts)},
           {"counts",
            {{"overdue", w.overdue},
             {"due_soon", w.due_soon},

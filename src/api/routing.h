@@ -52,5 +52,7 @@ std::vector<std::string> Segments(std::string_view path);
 
 // Adds the sign-in and account-security routes (auth_routes.cc).
 void AddAuthRoutes(std::vector<Route>& routes);
+// Adds the need-to-know routes: sensitivity, break-glass, alerts (access_routes.cc).
+void AddAccessRoutes(std::vector<Route>& routes);
 
 }  // namespace aegis::api::internal

@@ -106,6 +106,7 @@ Status RunServer(api::Api& api, const ServerOptions& options) {
       in.authorization = req->header().get_field_or(restinio::http_field::authorization, "");
       in.cookie = req->header().get_field_or(restinio::http_field::cookie, "");
       in.remote = req->remote_endpoint().address().to_string();
+      in.purpose = req->header().get_field_or("X-Aegis-Purpose", "");
       api::Response out = api.Handle(in);
       auto resp = req->create_response(restinio::http_status_line_t{
           restinio::http_status_code_t{static_cast<std::uint16_t>(out.status)}, ""});

@@ -1,4 +1,5 @@
-// The `aegis` command: serve, demo, import, migrate, user add, audit verify, audit public-key.
+// The `aegis` command: serve, demo, import, migrate, user add, audit verify, audit public-key,
+// keys rotate, keys status, keys verify.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "domain/review_deadlines.h"
 #include "services/audit_chain.h"
 #include "services/demo_data.h"
+#include "services/key_rotation.h"
 #include "services/services.h"
 #include "storage/store.h"
 
@@ -104,6 +106,112 @@ int VerifyAudit(const std::string& db, const std::string& audit_key_file,
   }
   std::cout << "\nhead " << report->head_seq << ":" << services::ToHex(report->head_hash)
             << " (keep it elsewhere; a later verify --expect-head with it catches truncation)\n";
+  return 0;
+}
+
+// Progress on standard error: a moving percentage on a terminal, a line per 10% otherwise.
+services::SealProgress PercentProgress(const std::string& what) {
+  const bool tty = ::isatty(STDERR_FILENO);
+  auto last_pct = std::make_shared<long long>(-1);
+  return [what, tty, last_pct](long long done, long long total) {
+    const long long pct = total > 0 ? done * 100 / total : 100;
+    if (pct == *last_pct || (!tty && pct % 10 != 0)) return;
+    *last_pct = pct;
+    std::cerr << (tty ? "\r" : "") << what << ": " << pct << "% (" << done << "/" << total << ")"
+              << (tty && pct < 100 ? "" : "\n") << std::flush;
+  };
+}
+
+// The `aegis keys` commands need an existing database and key file; nothing is created.
+StatusOr<std::unique_ptr<storage::Store>> OpenExistingStore(const std::string& db,
+                                                            bool synchronous_full) {
+  if (!std::filesystem::exists(db)) return Status::InvalidArgument("--db", "no database at " + db);
+  storage::StoreOptions options;
+  options.synchronous_full = synchronous_full;
+  return services::OpenStore(db, options);
+}
+
+int RotateKeys(const std::string& db, const std::string& key_file,
+               services::KeyRotationOptions options) {
+  auto store = OpenExistingStore(db, /*synchronous_full=*/true);
+  if (!store.ok()) return Fail(store.status());
+  options.on_keyring_written = [&](std::uint32_t id, bool resumed) {
+    std::cerr << (resumed ? "resuming the interrupted rotation to master key " : "new master key ")
+              << id << (resumed ? "" : " is active") << " (" << key_file << ")\n";
+  };
+  options.progress = PercentProgress("moving encrypted records to the new key");
+  const auto started = std::chrono::steady_clock::now();
+  auto report = services::RotateMasterKey(**store, key_file, options);
+  if (!report.ok()) return Fail(report.status());
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "master key " << report->active_key_id << " is active: " << report->rewrapped
+            << " data keys re-wrapped, " << report->reencrypted
+            << " old-format records re-encrypted, " << report->already_moved
+            << " already under it (" << secs << " s)\n";
+  auto list = [](const std::vector<std::uint32_t>& ids) {
+    std::string out;
+    for (auto id : ids) out += (out.empty() ? "" : ", ") + std::to_string(id);
+    return out;
+  };
+  if (!report->retired.empty())
+    std::cout << "retired master key(s) " << list(report->retired)
+              << "; backups made before this rotation need a copy of the old key file\n";
+  if (!report->retained.empty())
+    std::cout << "kept master key(s) " << list(report->retained) << " for reading only\n";
+  return 0;
+}
+
+int KeyStatus(const std::string& db, const std::string& key_file) {
+  auto keyring = services::ReadKeyFile(key_file);
+  if (!keyring.ok()) return Fail(keyring.status());
+  auto vault = services::Vault::FromKeyring(*keyring);
+  if (!vault.ok()) return Fail(vault.status());
+  auto store = OpenExistingStore(db, false);
+  if (!store.ok()) return Fail(store.status());
+  auto census = services::CountSealedValues(**store, *vault, PercentProgress("counting"));
+  if (!census.ok()) return Fail(census.status());
+  std::cout << "key file " << key_file << ": "
+            << (keyring->single_key_file
+                    ? "single-key file (from before keyrings; `aegis keys rotate` converts it)"
+                    : "keyring")
+            << "\n";
+  for (const auto& k : keyring->keys) {
+    const auto n = census->by_key.find(k.id);
+    std::cout << "master key " << k.id << "  " << services::ToString(k.state) << "  "
+              << (k.legacy ? "legacy (also opens old-format records), " : "")
+              << (k.created_at ? "created " + FormatIso8601(k.created_at)
+                               : std::string("created before keyrings"))
+              << "  " << (n == census->by_key.end() ? 0 : n->second) << " records\n";
+  }
+  std::cout << "old-format records, or records under no key of this keyring: " << census->other
+            << "\n";
+  std::cout << census->total << " encrypted records:";
+  for (const auto& [column, n] : census->by_column)
+    std::cout << " " << storage::SealedColumnName(column) << " " << n << ";";
+  std::cout << "\nthe blind-index key (duplicate search, survivor codes) does not rotate\n";
+  return 0;
+}
+
+// Exit status 0 when every encrypted record opens, 3 when some do not, 1 or 2 when the check
+// could not run.
+int VerifyKeys(const std::string& db, const std::string& key_file) {
+  auto keyring = services::ReadKeyFile(key_file);
+  if (!keyring.ok()) return Fail(keyring.status());
+  auto vault = services::Vault::FromKeyring(*keyring);
+  if (!vault.ok()) return Fail(vault.status());
+  auto store = OpenExistingStore(db, false);
+  if (!store.ok()) return Fail(store.status());
+  auto report = services::VerifySealedValues(**store, *vault, PercentProgress("opening"));
+  if (!report.ok()) return Fail(report.status());
+  if (report->failed > 0) {
+    std::cout << "FAILED: " << report->failed << " of " << report->failed + report->opened
+              << " encrypted records do not open:";
+    for (const auto& where : report->failures) std::cout << " " << where << ";";
+    std::cout << "\n";
+    return 3;
+  }
+  std::cout << "OK: all " << report->opened << " encrypted records open with " << key_file << "\n";
   return 0;
 }
 
@@ -216,6 +324,31 @@ int main(int argc, char** argv) {
   user_add->add_option("--unit", unit_code, "code of the user's unit")->required();
   user_add->add_option("--name", display_name, "display name");
 
+  auto* keys = app.add_subcommand(
+      "keys", "the master keys that protect victim identities and other encrypted records");
+  keys->require_subcommand(1);
+  auto add_keys_db = [&](CLI::App* cmd) {
+    cmd->add_option("--db", db, "SQLite database file")->capture_default_str();
+    cmd->add_option("--key-file", key_file, "master key file (default: <db>.key)");
+  };
+  services::KeyRotationOptions rotation;
+  auto* keys_rotate = keys->add_subcommand(
+      "rotate",
+      "add a new master key, move every encrypted record under it and retire the old key "
+      "(stop aegis serve first; rerun after an interruption to finish)");
+  add_keys_db(keys_rotate);
+  keys_rotate->add_flag("--keep-old", rotation.keep_old,
+                        "keep the replaced keys for reading only instead of retiring them");
+  keys_rotate->add_option("--batch-size", rotation.batch_size, "records per transaction")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  auto* keys_status = keys->add_subcommand(
+      "status", "list the master keys and how many encrypted records use each");
+  add_keys_db(keys_status);
+  auto* keys_verify =
+      keys->add_subcommand("verify", "decrypt every encrypted record to prove that all open");
+  add_keys_db(keys_verify);
+
   for (CLI::App* cmd : {serve, demo, import, user_add}) {
     cmd->add_option("--audit-key-file", audit_key_file,
                     "audit checkpoint signing key (default: <db>.audit.key, created if absent)");
@@ -232,6 +365,10 @@ int main(int argc, char** argv) {
     std::cout << services::ToHex(*key) << "\n";
     return 0;
   }
+
+  if (keys_rotate->parsed()) return RotateKeys(db, key_file, rotation);
+  if (keys_status->parsed()) return KeyStatus(db, key_file);
+  if (keys_verify->parsed()) return VerifyKeys(db, key_file);
 
   if (migrate->parsed()) {
     auto store = OpenStore(db);
@@ -288,6 +425,12 @@ int main(int argc, char** argv) {
     if (!summary->survivor_code.empty()) {
       std::cout << "survivor status page (#/status): reference " << summary->survivor_reference
                 << ", code " << summary->survivor_code << "\n";
+    }
+    if (summary->labelled_cases || summary->break_glass_grants) {
+      std::cout << "need-to-know: " << summary->labelled_cases
+                << " cases restricted, sealed or with team-only sections (by 'supervisor'), "
+                << summary->break_glass_grants
+                << " break-glass access (by off.central.1) awaiting review\n";
     }
     std::cout << "accounts (password \"" << demo_opt.password << "\"):";
     for (const auto& [name, role] : summary->accounts) {

@@ -145,6 +145,29 @@ constexpr NameTable<AssistanceStatus, 4> kAssistanceStatusNames{{
     return values;                                            \
   }
 
+constexpr NameTable<CaseLabel, 3> kCaseLabelNames{{
+    {CaseLabel::kMinorVictim, "minor_victim"},
+    {CaseLabel::kRestricted, "restricted"},
+    {CaseLabel::kSealed, "sealed"},
+}};
+constexpr NameTable<CaseSection, 4> kCaseSectionNames{{
+    {CaseSection::kPersons, "persons"},
+    {CaseSection::kVictimSupport, "victim_support"},
+    {CaseSection::kActions, "actions"},
+    {CaseSection::kTimeline, "timeline"},
+}};
+constexpr NameTable<Purpose, 9> kPurposeNames{{
+    {Purpose::kInvestigation, "investigation"},
+    {Purpose::kSupervision, "supervision"},
+    {Purpose::kAnalysis, "analysis"},
+    {Purpose::kForensicExamination, "forensic_examination"},
+    {Purpose::kProsecution, "prosecution"},
+    {Purpose::kVictimSupport, "victim_support"},
+    {Purpose::kAuditReview, "audit_review"},
+    {Purpose::kAdministration, "administration"},
+    {Purpose::kEmergency, "emergency"},
+}};
+
 AEGIS_DEFINE_ENUM_NAMES_(UnitType, kUnitTypeNames)
 AEGIS_DEFINE_ENUM_NAMES_(Role, kRoleNames)
 AEGIS_DEFINE_ENUM_NAMES_(ClueSource, kClueSourceNames)
@@ -156,6 +179,9 @@ AEGIS_DEFINE_ENUM_NAMES_(Sex, kSexNames)
 AEGIS_DEFINE_ENUM_NAMES_(DutyOfCare, kDutyOfCareNames)
 AEGIS_DEFINE_ENUM_NAMES_(ActionStatus, kActionStatusNames)
 AEGIS_DEFINE_ENUM_NAMES_(AssistanceStatus, kAssistanceStatusNames)
+AEGIS_DEFINE_ENUM_NAMES_(CaseLabel, kCaseLabelNames)
+AEGIS_DEFINE_ENUM_NAMES_(CaseSection, kCaseSectionNames)
+AEGIS_DEFINE_ENUM_NAMES_(Purpose, kPurposeNames)
 
 #undef AEGIS_DEFINE_ENUM_NAMES_
 

@@ -66,6 +66,29 @@ enum class DutyOfCare { kNone, kTeacher, kGuardian, kDoctor, kCoach, kOtherCarer
 enum class ActionStatus { kAllocated, kInProgress, kCompleted, kReviewed, kCancelled };
 enum class AssistanceStatus { kRequested, kAccepted, kDeclined, kCompleted };
 
+// Sensitivity labels on a case (issue 3). A minor victim is derived from the facts; restricted and
+// sealed are set by a supervisor. See services/policy.h for what each one changes.
+enum class CaseLabel {
+  kMinorVictim,  // a victim under 18: persons and victim support only for the owning unit chain
+  kRestricted,   // only the case team and the supervisors over the owning unit
+  kSealed,       // sealed by court order: as restricted, read-only, no break-glass
+};
+// Sections of a case that can be restricted to the case team on their own.
+enum class CaseSection { kPersons, kVictimSupport, kActions, kTimeline };
+// Why a user is looking (sent with each request, recorded in the audit). The policy allows each
+// role a few purposes and grants less for some (analysis never shows persons or identities).
+enum class Purpose {
+  kInvestigation,
+  kSupervision,
+  kAnalysis,
+  kForensicExamination,
+  kProsecution,
+  kVictimSupport,
+  kAuditReview,
+  kAdministration,
+  kEmergency,  // break-glass access (set by the service, never chosen)
+};
+
 std::string_view ToString(UnitType v);
 std::string_view ToString(Role v);
 std::string_view ToString(ClueSource v);
@@ -77,6 +100,13 @@ std::string_view ToString(Sex v);
 std::string_view ToString(DutyOfCare v);
 std::string_view ToString(ActionStatus v);
 std::string_view ToString(AssistanceStatus v);
+std::string_view ToString(CaseLabel v);
+std::string_view ToString(CaseSection v);
+std::string_view ToString(Purpose v);
+
+// Bit of a label or section in a stored mask.
+constexpr std::uint32_t Bit(CaseLabel v) { return 1u << static_cast<unsigned>(v); }
+constexpr std::uint32_t Bit(CaseSection v) { return 1u << static_cast<unsigned>(v); }
 
 template <typename E>
 std::optional<E> Parse(std::string_view name);
@@ -103,6 +133,9 @@ AEGIS_DECLARE_ENUM_NAMES_(Sex);
 AEGIS_DECLARE_ENUM_NAMES_(DutyOfCare);
 AEGIS_DECLARE_ENUM_NAMES_(ActionStatus);
 AEGIS_DECLARE_ENUM_NAMES_(AssistanceStatus);
+AEGIS_DECLARE_ENUM_NAMES_(CaseLabel);
+AEGIS_DECLARE_ENUM_NAMES_(CaseSection);
+AEGIS_DECLARE_ENUM_NAMES_(Purpose);
 #undef AEGIS_DECLARE_ENUM_NAMES_
 
 // ---- Entities.
@@ -179,7 +212,8 @@ struct Case {
   Id id = 0;
   std::string reference;  // "AJ-2026-000045"
   std::optional<Id> clue_id;
-  Id unit_id = 0;  // owning unit
+  Id unit_id = 0;         // owning unit
+  std::string unit_path;  // the owning unit's path (filled on reads; the store keeps it)
   std::string title;
   std::string summary;
   CaseStage stage = CaseStage::kFiled;
@@ -201,6 +235,20 @@ struct Case {
   std::optional<UnixSeconds> stage_deadline;  // deadline started by the last transition
   std::string stage_deadline_label;
   UnixSeconds updated_at = 0;
+  // Stored sensitivity: Bit(kRestricted) | Bit(kSealed); the minor-victim label is derived (see
+  // Labels()). `restricted_sections` holds Bit(CaseSection) values.
+  std::uint32_t stored_labels = 0;
+  std::uint32_t restricted_sections = 0;
+  std::string seal_reference;  // the court order behind a seal
+  // Every label of the case, stored and derived.
+  std::uint32_t Labels() const {
+    std::uint32_t l = stored_labels;
+    if (facts.youngest_victim_age && *facts.youngest_victim_age < 18)
+      l |= Bit(CaseLabel::kMinorVictim);
+    return l;
+  }
+  bool Has(CaseLabel label) const { return (Labels() & Bit(label)) != 0; }
+  bool SectionRestricted(CaseSection s) const { return (restricted_sections & Bit(s)) != 0; }
 };
 
 // Identity fields of a person. For victims these live only encrypted at rest.

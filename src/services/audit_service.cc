@@ -80,7 +80,8 @@ StatusOr<ListView<AuditView>> Services::SearchAudit(const Principal& p,
     // A victim's record is seen on their case's page too (under a pseudonym): "who viewed this
     // victim's record" includes the accesses to that case.
     if (in.object_type == "person" && in.object_id) {
-      AEGIS_ASSIGN_OR_RETURN(q.also_case_id, r.CaseOfPerson(*in.object_id));
+      AEGIS_ASSIGN_OR_RETURN(auto person, r.GetPerson(*in.object_id));
+      if (person) q.also_case_id = person->person.case_id;
     }
     AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(q));
     Names names(r);

@@ -17,11 +17,7 @@ using namespace aegis::domain;
 using testing::ResidentId;
 using testing::World;
 
-template <typename T>
-T Must(StatusOr<T> r, const char* what = "") {
-  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.status().ToString());
-  return std::move(r).value();
-}
+using testing::Must;
 
 class AuditSearchTest : public ::testing::Test {
  protected:

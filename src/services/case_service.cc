@@ -4,6 +4,7 @@
 
 #include "services/internal/service_util.h"
 #include "services/internal/victim_notify.h"
+#include "services/sealed_columns.h"
 #include "services/services.h"
 
 namespace aegis::services {
@@ -16,13 +17,17 @@ using namespace aegis::domain;
 namespace {
 
 CaseSummaryView Summarize(storage::Repo& r, Names& names, const Case& c, const DeadlineRules& rules,
-                          UnixSeconds now, bool with_pseudonyms) {
+                          UnixSeconds now, bool with_pseudonyms, const Policy* policy = nullptr,
+                          const Principal* p = nullptr) {
   CaseSummaryView v;
   v.c = c;
   v.unit_name = names.UnitName(c.unit_id);
   v.lead_investigator_name = names.User(c.lead_investigator_id);
   if (c.stage_deadline && IsOpenStage(c.stage))
     v.deadline_state = ClassifyDeadline(rules, *c.stage_deadline, now, std::nullopt);
+  if (with_pseudonyms && policy && p &&
+      !policy->MaySeeSection(*p, c, c.unit_path, CaseSection::kPersons))
+    with_pseudonyms = false;
   if (with_pseudonyms) {
     auto persons = r.ListPersons(c.id);
     if (persons.ok()) {
@@ -34,14 +39,9 @@ CaseSummaryView Summarize(storage::Repo& r, Names& names, const Case& c, const D
   return v;
 }
 
-// Loads a case the caller may open. Cases outside the caller's scope are reported exactly like
-// unknown ids, so that a response never reveals that a case exists.
 StatusOr<Case> LoadCase(storage::Repo& r, const Policy& policy, const Principal& p, Id id) {
-  AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(id));
-  if (!c) return Status::NotFound("case not found");
-  AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(id, policy.CaseScopeFor(p)));
-  if (!visible) return Status::NotFound("case not found");
-  return *c;
+  AEGIS_ASSIGN_OR_RETURN(auto loaded, internal::LoadCaseFor(r, policy, p, id));
+  return std::move(loaded.c);
 }
 
 std::optional<NamedRef> UserRef(Names& names, std::optional<Id> id) {
@@ -61,12 +61,23 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
   d.case_manager = UserRef(names, c.case_manager_id);
   d.lead_investigator = UserRef(names, c.lead_investigator_id);
   d.file_coordinator = UserRef(names, c.file_coordinator_id);
+  auto visible = [&](CaseSection section) {
+    if (policy.MaySeeSection(p, c, c.unit_path, section)) return true;
+    d.hidden_sections.push_back(section);
+    return false;
+  };
+  const bool show_persons = visible(CaseSection::kPersons);
+  const bool show_actions = visible(CaseSection::kActions);
+  const bool show_timeline = visible(CaseSection::kTimeline);
+  if (!policy.MaySeeSection(p, c, c.unit_path, CaseSection::kVictimSupport))
+    d.hidden_sections.push_back(CaseSection::kVictimSupport);
   AEGIS_ASSIGN_OR_RETURN(auto persons, r.ListPersons(c.id));
   int suspects = 0;
   for (auto& pr : persons) {
+    if (pr.person.role == PersonRole::kSuspect) ++suspects;
+    if (!show_persons) continue;
     if (pr.person.role == PersonRole::kVictim)
       d.summary.victim_pseudonyms.push_back(pr.person.pseudonym);
-    if (pr.person.role == PersonRole::kSuspect) ++suspects;
     d.person_has_identity.push_back(!pr.identity_cipher.empty() || !pr.identity_plain_json.empty());
     d.persons.push_back(pr.person);
   }
@@ -85,9 +96,14 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
     }
     d.checklist.push_back(cv);
   }
-  AEGIS_ASSIGN_OR_RETURN(auto events, r.ListEvents(c.id));
-  for (auto& e : events) d.timeline.push_back({e, names.User(e.actor_id)});
-  AEGIS_ASSIGN_OR_RETURN(auto actions, r.ListActions(c.id));
+  if (show_timeline) {
+    AEGIS_ASSIGN_OR_RETURN(auto events, r.ListEvents(c.id));
+    for (auto& e : events) d.timeline.push_back({e, names.User(e.actor_id)});
+  }
+  std::vector<Action> actions;
+  if (show_actions) {
+    AEGIS_ASSIGN_OR_RETURN(actions, r.ListActions(c.id));
+  }
   for (auto& a : actions) {
     const bool open = a.status == ActionStatus::kAllocated || a.status == ActionStatus::kInProgress;
     d.actions.push_back(
@@ -124,9 +140,10 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
     nv.why_not = st.ok() ? "" : st.message();
     d.next_stages.push_back(nv);
   }
-  const Unit* owner = names.Unit(c.unit_id);
-  d.can_reveal_identity = policy.MayRevealIdentity(p, c, owner ? owner->path : std::string());
-  d.can_export = policy.MayExportCase(p, c, owner ? owner->path : std::string());
+  d.can_reveal_identity = show_persons && policy.MayRevealIdentity(p, c, c.unit_path);
+  d.can_label = policy.MayLabelCase(p, c, c.unit_path);
+  d.read_only = !policy.MayModifyCase(c);
+  d.can_export = policy.MayExportCase(p, c, c.unit_path);
   return d;
 }
 
@@ -154,7 +171,7 @@ StatusOr<ListView<CaseSummaryView>> Services::ListCases(const Principal& p,
     out.total = list.total;
     out.total_capped = list.total_capped;
     for (const auto& c : list.items)
-      out.items.push_back(Summarize(r, names, c, deadline_rules_, now, true));
+      out.items.push_back(Summarize(r, names, c, deadline_rules_, now, true, &policy_, &p));
     return Status::Ok();
   }));
   auditor_->Record(
@@ -165,12 +182,27 @@ StatusOr<ListView<CaseSummaryView>> Services::ListCases(const Principal& p,
 StatusOr<CaseDetailView> Services::GetCase(const Principal& p, Id id) {
   const UnixSeconds now = Now();
   CaseDetailView d;
+  std::optional<Id> grant_id;
   Status st = store_.Read([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(Case c, LoadCase(r, policy_, p, id));
-    AEGIS_ASSIGN_OR_RETURN(d, BuildDetail(r, policy_, p, c, deadline_rules_, now));
+    AEGIS_ASSIGN_OR_RETURN(auto loaded, internal::LoadCaseFor(r, policy_, p, id));
+    AEGIS_ASSIGN_OR_RETURN(d, BuildDetail(r, policy_, p, loaded.c, deadline_rules_, now));
+    if (loaded.via_break_glass) {
+      d.via_break_glass = true;
+      AEGIS_ASSIGN_OR_RETURN(auto grant, r.Access().ActiveBreakGlassGrant(p.user.id, id, now));
+      if (grant) {
+        grant_id = grant->id;
+        d.break_glass_expires_at = grant->expires_at;
+      }
+    }
     return Status::Ok();
   });
-  auditor_->Record(MakeAudit(p, now, "case.read", "case", id, st.ok()));
+  storage::AuditRecord record = MakeAudit(p, now, "case.read", "case", id, st.ok());
+  if (d.via_break_glass) {
+    // Marked for review: every look under a grant names the grant.
+    record.purpose = std::string(ToString(Purpose::kEmergency));
+    record.detail = json{{"break_glass_grant", grant_id.value_or(0)}}.dump();
+  }
+  auditor_->Record(record);
   AEGIS_RETURN_IF_ERROR(st);
   return d;
 }
@@ -188,7 +220,11 @@ static StatusOr<CaseDetailView> MutateCase(Services& s, const Principal& p, Id i
   }
   CaseDetailView d;
   AEGIS_RETURN_IF_ERROR(s.store().Write([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(Case c, LoadCase(r, s.policy(), p, id));
+    AEGIS_ASSIGN_OR_RETURN(auto loaded, internal::LoadCaseFor(r, s.policy(), p, id));
+    Case& c = loaded.c;
+    if (loaded.via_break_glass) return Status::PermissionDenied("break-glass access is read-only");
+    if (!s.policy().MayModifyCase(c))
+      return Status::Conflict("the case is sealed by court order and cannot be changed");
     json detail = json::object();
     AEGIS_RETURN_IF_ERROR(change(r, c, now, detail));
     AEGIS_RETURN_IF_ERROR(r.AppendAudit({MakeAudit(p, now, action, "case", id, true, detail)}));
@@ -309,7 +345,8 @@ StatusOr<CaseDetailView> Services::AddPerson(const Principal& p, Id id, const Pe
         rec.person.identity_protected = protect;
         if (!identity.empty()) {
           if (protect) {
-            rec.identity_cipher = vault_.EncryptIdentity(identity);
+            rec.identity_cipher =
+                vault_.EncryptIdentity(identity, PersonIdentityContext(id, rec.person.pseudonym));
           } else {
             rec.identity_plain_json = IdentityToJson(identity);
           }
@@ -371,12 +408,15 @@ StatusOr<Identity> Services::RevealIdentity(const Principal& p, Id case_id, Id p
     AEGIS_ASSIGN_OR_RETURN(Case c, LoadCase(r, policy_, p, case_id));
     AEGIS_ASSIGN_OR_RETURN(auto person, r.GetPerson(person_id));
     if (!person || person->person.case_id != case_id) return Status::NotFound("person not found");
-    AEGIS_ASSIGN_OR_RETURN(auto owner, r.GetUnit(c.unit_id));
     if (person->person.identity_protected &&
-        !policy_.MayRevealIdentity(p, c, owner ? owner->path : std::string()))
+        (!policy_.MaySeeSection(p, c, c.unit_path, CaseSection::kPersons) ||
+         !policy_.MayRevealIdentity(p, c, c.unit_path)))
       return Status::PermissionDenied("your role may not see this person's identity");
     if (!person->identity_cipher.empty()) {
-      AEGIS_ASSIGN_OR_RETURN(identity, vault_.DecryptIdentity(person->identity_cipher));
+      AEGIS_ASSIGN_OR_RETURN(
+          identity,
+          vault_.DecryptIdentity(person->identity_cipher,
+                                 PersonIdentityContext(case_id, person->person.pseudonym)));
     } else if (!person->identity_plain_json.empty()) {
       AEGIS_ASSIGN_OR_RETURN(identity, IdentityFromJson(person->identity_plain_json));
     } else {
@@ -663,6 +703,71 @@ StatusOr<ImportSummary> Services::ImportCases(std::vector<CaseImportRow>& rows) 
                                               true, {{"cases", summary.cases}})});
   }));
   return summary;
+}
+
+}  // namespace aegis::services
+
+namespace aegis::services {
+
+StatusOr<CaseDetailView> Services::SetCaseSensitivity(const Principal& p, Id id,
+                                                      const SensitivityInput& in) {
+  const UnixSeconds now = Now();
+  AEGIS_RETURN_IF_ERROR(internal::CheckText("reason", in.reason, 2, 1000));
+  AEGIS_RETURN_IF_ERROR(internal::CheckText("seal_reference", in.seal_reference, 0, 200));
+  CaseDetailView d;
+  bool allowed = false;
+  Status st = store_.Write([&](storage::Repo& r) -> Status {
+    AEGIS_ASSIGN_OR_RETURN(auto loaded, internal::LoadCaseFor(r, policy_, p, id));
+    Case& c = loaded.c;
+    if (loaded.via_break_glass || !policy_.MayLabelCase(p, c, c.unit_path))
+      return Status::PermissionDenied(
+          "only a supervisor over the owning unit may change the case's sensitivity");
+    std::uint32_t labels = c.stored_labels;
+    auto set = [&](CaseLabel label, std::optional<bool> on) {
+      if (!on) return;
+      labels = *on ? (labels | Bit(label)) : (labels & ~Bit(label));
+    };
+    set(CaseLabel::kRestricted, in.restricted);
+    set(CaseLabel::kSealed, in.sealed);
+    std::string seal_reference = c.seal_reference;
+    if (in.sealed.value_or(false)) {
+      if (in.seal_reference.empty())
+        return Status::InvalidArgument("seal_reference", "is required to seal a case");
+      seal_reference = in.seal_reference;
+    } else if (in.sealed && !*in.sealed) {
+      seal_reference.clear();
+    }
+    std::uint32_t sections = c.restricted_sections;
+    if (in.restricted_sections) {
+      sections = 0;
+      for (CaseSection section : *in.restricted_sections) sections |= Bit(section);
+    }
+    if (labels == c.stored_labels && sections == c.restricted_sections &&
+        seal_reference == c.seal_reference)
+      return Status::Conflict("nothing to change");
+    AEGIS_RETURN_IF_ERROR(r.Access().SetCaseSensitivity(id, labels, sections, seal_reference, now));
+    json names = json::array();
+    for (CaseLabel l : AllValues<CaseLabel>())
+      if (labels & Bit(l)) names.push_back(ToString(l));
+    json section_names = json::array();
+    for (CaseSection sec : AllValues<CaseSection>())
+      if (sections & Bit(sec)) section_names.push_back(ToString(sec));
+    json detail = {{"labels", names}, {"restricted_sections", section_names}};
+    json event = detail;
+    event["reason"] = in.reason;
+    AEGIS_RETURN_IF_ERROR(
+        r.InsertEvent({0, id, now, p.user.id, "sensitivity_changed", event.dump()}).status());
+    AEGIS_RETURN_IF_ERROR(
+        r.AppendAudit({MakeAudit(p, now, "case.labels", "case", id, true, detail)}));
+    allowed = true;
+    AEGIS_ASSIGN_OR_RETURN(auto fresh, r.GetCase(id));
+    AEGIS_ASSIGN_OR_RETURN(d, BuildDetail(r, policy_, p, *fresh, deadline_rules_, now));
+    return Status::Ok();
+  });
+  if (!allowed && st.code() == StatusCode::kPermissionDenied)
+    auditor_->Record(MakeAudit(p, now, "case.labels", "case", id, false));
+  AEGIS_RETURN_IF_ERROR(st);
+  return d;
 }
 
 }  // namespace aegis::services

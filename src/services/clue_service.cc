@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "services/internal/service_util.h"
+#include "services/sealed_columns.h"
 #include "services/services.h"
 
 namespace aegis::services {
@@ -54,6 +55,18 @@ static ClueView ToClueView(const storage::ClueRecord& r, Names& names, const Dea
   return v;
 }
 
+// Whether `p` may see clue `rec`: its receiving unit, and for a filed clue whose case is restricted
+// or sealed, the case itself (the clue tells what the case is about).
+static StatusOr<bool> ClueVisible(storage::Repo& r, const Policy& policy, const Principal& p,
+                                  const storage::ClueRecord& rec) {
+  if (!policy.MaySeeClue(p, rec.unit_path)) return false;
+  const std::uint32_t hidden = policy.HiddenClueCaseLabels(p);
+  if (!rec.clue.case_id || hidden == 0) return true;
+  AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(*rec.clue.case_id));
+  if (!c || (c->stored_labels & hidden) == 0) return true;
+  return r.CaseInScope(c->id, policy.CaseScopeFor(p));
+}
+
 StatusOr<std::vector<DuplicateView>> Services::CheckDuplicates(const Principal& p,
                                                                const ClueInput& in) {
   if (!policy_.Allows(p, Capability::kIntakeClue))
@@ -66,8 +79,9 @@ StatusOr<std::vector<DuplicateView>> Services::CheckDuplicates(const Principal& 
     for (const auto& h : hits) {
       AEGIS_ASSIGN_OR_RETURN(auto clue, r.GetClue(h.clue_id));
       // Only clues the caller may see are named; the rest are not disclosed.
-      if (clue && policy_.MaySeeClue(p, clue->unit_path))
-        out.push_back({h.clue_id, h.reference, h.reason});
+      if (!clue) continue;
+      AEGIS_ASSIGN_OR_RETURN(bool visible, ClueVisible(r, policy_, p, *clue));
+      if (visible) out.push_back({h.clue_id, h.reference, h.reason});
     }
     return Status::Ok();
   }));
@@ -117,10 +131,7 @@ StatusOr<ClueView> Services::CreateClue(const Principal& p, const ClueInput& in,
   c.updated_at = now;
   if (in.victim) {
     rec.victim_sex = in.victim->sex;
-    if (!identity.empty()) {
-      rec.victim_identity_cipher = vault_.EncryptIdentity(identity);
-      rec.victim_index = index;
-    }
+    if (!identity.empty()) rec.victim_index = index;
   }
   ClueView view;
   AEGIS_RETURN_IF_ERROR(store_.Write([&](storage::Repo& r) -> Status {
@@ -133,6 +144,10 @@ StatusOr<ClueView> Services::CreateClue(const Principal& p, const ClueInput& in,
     }
     AEGIS_ASSIGN_OR_RETURN(long long n, r.NextSequence("clue-" + FormatDate(now).substr(0, 4)));
     c.reference = internal::FormatReference("XS", now, n);
+    // Sealed here, once the reference it is bound to is known.
+    if (in.victim && !identity.empty())
+      rec.victim_identity_cipher =
+          vault_.EncryptIdentity(identity, ClueIdentityContext(c.reference));
     AEGIS_ASSIGN_OR_RETURN(c.id, r.InsertClue(rec));
     AEGIS_RETURN_IF_ERROR(r.AppendAudit({MakeAudit(
         p, now, "clue.create", "clue", c.id, true,
@@ -151,7 +166,9 @@ StatusOr<ClueView> Services::GetClue(const Principal& p, Id id) {
   bool allowed = false;
   Status st = store_.Read([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(auto rec, r.GetClue(id));
-    if (!rec || !policy_.MaySeeClue(p, rec->unit_path)) return Status::NotFound("clue not found");
+    if (!rec) return Status::NotFound("clue not found");
+    AEGIS_ASSIGN_OR_RETURN(bool visible, ClueVisible(r, policy_, p, *rec));
+    if (!visible) return Status::NotFound("clue not found");
     allowed = true;
     Names names(r);
     view = ToClueView(*rec, names, deadline_rules_, now);
@@ -166,8 +183,9 @@ StatusOr<ClueView> Services::GetClue(const Principal& p, Id id) {
       AEGIS_ASSIGN_OR_RETURN(auto hits, r.FindDuplicates(probe));
       for (const auto& h : hits) {
         AEGIS_ASSIGN_OR_RETURN(auto other, r.GetClue(h.clue_id));
-        if (other && policy_.MaySeeClue(p, other->unit_path))
-          view.possible_duplicates.push_back({h.clue_id, h.reference, h.reason});
+        if (!other) continue;
+        AEGIS_ASSIGN_OR_RETURN(bool visible, ClueVisible(r, policy_, p, *other));
+        if (visible) view.possible_duplicates.push_back({h.clue_id, h.reference, h.reason});
       }
     }
     return Status::Ok();
@@ -181,6 +199,7 @@ StatusOr<ListView<ClueView>> Services::ListClues(const Principal& p, const ClueL
   const UnixSeconds now = Now();
   storage::ClueQuery q;
   q.unit_path_prefixes = policy_.ClueUnitPrefixes(p);
+  q.hidden_case_labels = policy_.HiddenClueCaseLabels(p);
   ListView<ClueView> out;
   out.limit = in.page.limit;
   out.offset = in.page.offset;
@@ -315,6 +334,12 @@ StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Services::Decide(
                              ReviewDeadline(deadline_rules_, ReviewTrack::kStandard, now));
       AEGIS_ASSIGN_OR_RETURN(long long n, r.NextSequence("clue-" + FormatDate(now).substr(0, 4)));
       copy.clue.reference = internal::FormatReference("XS", now, n);
+      if (!rec->victim_identity_cipher.empty()) {
+        AEGIS_ASSIGN_OR_RETURN(
+            copy.victim_identity_cipher,
+            vault_.Reseal(rec->victim_identity_cipher, ClueIdentityContext(clue.reference),
+                          ClueIdentityContext(copy.clue.reference)));
+      }
       AEGIS_ASSIGN_OR_RETURN(Id copy_id, r.InsertClue(copy));
       detail["decision"] = "transfer";
       detail["to_unit_id"] = to->id;
@@ -359,7 +384,8 @@ StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Services::Decide(
       AEGIS_ASSIGN_OR_RETURN(c.id, r.InsertCase(c));
       clue.case_id = c.id;
       detail["case_id"] = c.id;
-      // The victim recorded at intake becomes the case's first person, still encrypted.
+      // The victim recorded at intake becomes the case's first person, re-sealed for that row
+      // (decrypted only in memory, never stored in clear).
       storage::PersonRecord victim;
       victim.person.case_id = c.id;
       victim.person.role = PersonRole::kVictim;
@@ -367,7 +393,12 @@ StatusOr<std::pair<ClueView, std::optional<CaseSummaryView>>> Services::Decide(
       victim.person.sex = rec->victim_sex;
       victim.person.age_at_offence = clue.facts.youngest_victim_age;
       victim.person.identity_protected = true;
-      victim.identity_cipher = rec->victim_identity_cipher;
+      if (!rec->victim_identity_cipher.empty()) {
+        AEGIS_ASSIGN_OR_RETURN(
+            victim.identity_cipher,
+            vault_.Reseal(rec->victim_identity_cipher, ClueIdentityContext(clue.reference),
+                          PersonIdentityContext(c.id, victim.person.pseudonym)));
+      }
       victim.index = rec->victim_index;
       AEGIS_RETURN_IF_ERROR(r.InsertPerson(victim).status());
       AEGIS_RETURN_IF_ERROR(

@@ -12,6 +12,7 @@
 #include "domain/major_case_rules.h"
 #include "services/internal/demo_victim_support.h"
 #include "services/internal/service_util.h"
+#include "services/sealed_columns.h"
 #include "services/totp.h"
 
 namespace aegis::services {
@@ -141,6 +142,103 @@ struct Stage {
   CaseStage stage;
   UnixSeconds at;
 };
+
+// Need-to-know access, set through the services as the users themselves would: the Mission
+// bureau's supervisor restricts a few of its station's open cases (one only its victim support),
+// seals a closed one by court order, and an officer of the Central station (off.central.1) opens
+// one restricted case by break-glass, which alerts the case team and the supervisor and waits for
+// review. The services' clock runs in the last minute before `now`, after the generated access
+// history, so the audit trail stays in time order.
+Status AddDemoAccessControls(storage::Store& store, const Vault& vault, UnixSeconds now,
+                             Id mission_station, DemoSummary* summary) {
+  std::vector<Case> cases;
+  Principal supervisor, central_officer;
+  std::optional<Id> mission_officer;
+  AEGIS_RETURN_IF_ERROR(store.Read([&](storage::Repo& r) -> Status {
+    storage::CaseQuery q;
+    q.scope.all = true;
+    q.page.sort = "filed_at";
+    q.page.limit = 500;
+    q.unit_path_of = mission_station;
+    AEGIS_ASSIGN_OR_RETURN(auto list, r.ListCases(q));
+    cases = std::move(list.items);
+    auto principal = [&](const std::string& username, Principal* out) -> Status {
+      AEGIS_ASSIGN_OR_RETURN(auto rec, r.FindUserByUsername(username));
+      if (!rec) return Status::Internal("demo: user " + username + " is missing");
+      AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(rec->user.unit_id));
+      if (!unit) return Status::Internal("demo: the unit of " + username + " is missing");
+      out->user = rec->user;
+      out->unit = *unit;
+      out->remote = "demo";
+      out->purpose = AllowedPurposes(rec->user.role).front();
+      return Status::Ok();
+    };
+    AEGIS_RETURN_IF_ERROR(principal("supervisor", &supervisor));
+    Principal officer;
+    AEGIS_RETURN_IF_ERROR(principal("officer", &officer));
+    mission_officer = officer.user.id;
+    AEGIS_RETURN_IF_ERROR(principal("off.central.1", &central_officer));
+    return Status::Ok();
+  }));
+  // Pick the cases: open ones for restriction (one the demo officer leads, so the label shows on
+  // their work list), a closed one for the seal.
+  std::optional<Id> led_by_officer, restricted_other, break_glass_target, section_only, sealed;
+  for (const Case& c : cases) {
+    const bool open = IsOpenStage(c.stage);
+    if (open && !led_by_officer && c.lead_investigator_id == mission_officer) {
+      led_by_officer = c.id;
+    } else if (open && c.lead_investigator_id != mission_officer) {
+      if (!restricted_other) {
+        restricted_other = c.id;
+      } else if (!break_glass_target) {
+        break_glass_target = c.id;
+      } else if (!section_only) {
+        section_only = c.id;
+      }
+    } else if (!open && c.stage == CaseStage::kClosed && !sealed) {
+      sealed = c.id;
+    }
+  }
+
+  Services services(store, vault);
+  UnixSeconds clock = now - 50;
+  services.SetClock([&clock] { return clock; });
+  auto label = [&](std::optional<Id> id, SensitivityInput in) -> Status {
+    if (!id) return Status::Ok();
+    clock += 5;
+    AEGIS_RETURN_IF_ERROR(services.SetCaseSensitivity(supervisor, *id, in).status());
+    ++summary->labelled_cases;
+    return Status::Ok();
+  };
+  SensitivityInput restrict;
+  restrict.restricted = true;
+  restrict.reason = "被害人系在校学生，媒体已有关注，限定办案组知悉。";
+  AEGIS_RETURN_IF_ERROR(label(led_by_officer, restrict));
+  restrict.reason = "嫌疑人为本系统工作人员亲属，依回避规定限定办案组知悉。";
+  AEGIS_RETURN_IF_ERROR(label(restricted_other, restrict));
+  restrict.reason = "案件涉及公众人物，限定办案组知悉。";
+  AEGIS_RETURN_IF_ERROR(label(break_glass_target, restrict));
+  SensitivityInput sections;
+  sections.restricted_sections = std::vector<CaseSection>{CaseSection::kVictimSupport};
+  sections.reason = "被害人帮扶信息仅限办案组，其他人员请联系主办侦查员。";
+  AEGIS_RETURN_IF_ERROR(label(section_only, sections));
+  SensitivityInput seal;
+  seal.sealed = true;
+  seal.seal_reference = "（2025）示东01刑初218号";
+  seal.reason = "依法院判决，对涉及未成年人的案件材料予以封存。";
+  AEGIS_RETURN_IF_ERROR(label(sealed, seal));
+  if (break_glass_target) {
+    clock += 5;
+    BreakGlassInput in;
+    in.case_id = break_glass_target;
+    in.reason =
+        "被害人家属来电称嫌疑人正在其住处附近徘徊，办案组电话无人接听，需立即核实嫌疑人信息。";
+    AEGIS_RETURN_IF_ERROR(services.BreakGlass(central_officer, in).status());
+    ++summary->break_glass_grants;
+  }
+  services.auditor().Flush();
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -326,7 +424,7 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
       if (!totp_key.empty() && RoleRequiresTotp(u.role)) {
         storage::UserAuthRecord auth;
         auth.user_id = id;
-        auth.totp_secret = vault.Encrypt(totp_key, TotpVaultContext(id));
+        auth.totp_secret = vault.Encrypt(totp_key, TotpSecretContext(id));
         auth.totp_enabled_at = user.created_at;
         AEGIS_RETURN_IF_ERROR(r.PutUserAuth(auth));
       }
@@ -467,7 +565,6 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         if (rng.Chance(0.8)) victim.phone = FakePhone(rng);
         victim.address =
             "示范省" + std::string(rng.Pick(kStreets)) + std::to_string(rng.Range(1, 300)) + "号";
-        rec.victim_identity_cipher = vault.EncryptIdentity(victim);
         rec.victim_index = vault.Index(victim);
 
         // The decision: recent clues are often still pending; older ones decided, mostly in time.
@@ -498,6 +595,8 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
         AEGIS_ASSIGN_OR_RETURN(long long n,
                                r.NextSequence("clue-" + FormatDate(recv).substr(0, 4)));
         c.reference = internal::FormatReference("XS", recv, n);
+        rec.victim_identity_cipher =
+            vault.EncryptIdentity(victim, ClueIdentityContext(c.reference));
         AEGIS_ASSIGN_OR_RETURN(c.id, r.InsertClue(rec));
         ++summary.clues;
         if (c.status != ClueStatus::kFiled) continue;
@@ -591,7 +690,7 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
                     "",
                     std::nullopt,
                     true};
-        v.identity_cipher = rec.victim_identity_cipher;
+        v.identity_cipher = vault.EncryptIdentity(victim, PersonIdentityContext(cs.id, "V1"));
         v.index = rec.victim_index;
         AEGIS_ASSIGN_OR_RETURN(const Id victim_id, r.InsertPerson(v));
         ++summary.persons;
@@ -812,6 +911,8 @@ StatusOr<DemoSummary> GenerateDemoData(storage::Store& store, const Vault& vault
                      [](const auto& a, const auto& b) { return a.at < b.at; });
     return r.AppendAudit(history);
   }));
+  AEGIS_RETURN_IF_ERROR(
+      AddDemoAccessControls(store, vault, now, station_of.at("MISSION"), &summary));
   summary.interviews = support.interviews();
   summary.referrals = support.referrals();
   summary.survivor_reference = support.sample_reference();

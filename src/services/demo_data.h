@@ -46,6 +46,8 @@ struct DemoSummary {
   long long clues = 0, cases = 0, persons = 0, actions = 0;
   std::vector<std::pair<std::string, std::string>> accounts;  // (username, role) to print
   long long interviews = 0, referrals = 0;
+  // Need-to-know: cases restricted or sealed by the demo supervisor, break-glass grants to review.
+  int labelled_cases = 0, break_glass_grants = 0;
   // A survivor status code issued for one demo victim, to try the survivor page with.
   std::string survivor_reference, survivor_code;
 };

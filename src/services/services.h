@@ -22,6 +22,7 @@
 #include "services/policy.h"
 #include "services/victim_support.h"
 #include "services/window_rate_limiter.h"
+#include "storage/access_store.h"
 #include "storage/store.h"
 
 namespace aegis::services {
@@ -185,6 +186,13 @@ struct CaseDetailView {
   std::vector<NamedRef> shared_with;
   std::vector<NextStageView> next_stages;
   bool can_reveal_identity = false;
+  // Need-to-know: sections left out for this caller, whether it may change labels, whether the
+  // case is read-only (sealed) and whether it is open to the caller only by break-glass.
+  std::vector<domain::CaseSection> hidden_sections;
+  bool can_label = false;
+  bool read_only = false;
+  bool via_break_glass = false;
+  std::optional<UnixSeconds> break_glass_expires_at;
   bool can_export = false;  // may export the case for an audience outside the team
 };
 
@@ -197,12 +205,18 @@ struct ListView {
   int offset = 0;
 };
 
+struct AlertView {
+  storage::UserAlert alert;
+  std::string case_reference;
+};
+
 struct WorklistView {
   std::vector<ClueView> clues;
   std::vector<CaseSummaryView> cases;
   std::vector<ActionView> actions;
   long long overdue = 0, due_soon = 0;
   std::vector<ReferralAlertView> referral_alerts;  // stalled referrals I made or my cases have
+  std::vector<AlertView> alerts;                   // unread alerts (break-glass on my cases)
 };
 
 struct WorkloadView {
@@ -314,6 +328,30 @@ struct AuditView {
   std::optional<Id> object_unit_id;
 };
 
+// ---- Need-to-know access (access_service.cc)
+// A change of a case's sensitivity; unset fields stay as they are.
+struct SensitivityInput {
+  std::optional<bool> restricted;
+  std::optional<bool> sealed;
+  std::string seal_reference;  // the court order; required when sealing
+  std::optional<std::vector<domain::CaseSection>> restricted_sections;
+  std::string reason;  // required
+};
+// An emergency request to open a case: by id or by its reference.
+struct BreakGlassInput {
+  std::optional<Id> case_id;
+  std::string reference;
+  std::string reason;  // at least 10 characters: what the emergency is
+};
+struct BreakGlassView {
+  storage::BreakGlassGrant grant;
+  std::string case_reference;
+  std::string user_name, user_unit_name;
+  std::string reviewer_name;
+};
+// How long a break-glass grant lasts.
+inline constexpr UnixSeconds kBreakGlassSeconds = 4 * 3600;
+
 class RateLimiter;
 
 class Services {
@@ -412,6 +450,27 @@ class Services {
   StatusOr<BoardView> Board(const Principal& p);
   StatusOr<DashboardView> Dashboard(const Principal& p, std::optional<Id> campaign_id,
                                     std::optional<Id> unit_id);
+
+  // ---- Need-to-know access (access_service.cc)
+  // Sets the purpose the caller states for this request (X-Aegis-Purpose). InvalidArgument for an
+  // unknown name; PermissionDenied (audited) for one the role may not state.
+  Status StatePurpose(Principal& p, std::string_view purpose);
+  // Restricts, seals or unseals a case, or restricts some of its sections (supervisors over the
+  // owning unit). Recorded on the timeline and in the audit.
+  StatusOr<CaseDetailView> SetCaseSensitivity(const Principal& p, Id id,
+                                              const SensitivityInput& in);
+  // Opens a case the caller may not otherwise open, for kBreakGlassSeconds, read-only. The case
+  // team and the owning unit's supervisors are alerted; every look under the grant is marked in
+  // the audit. An unknown or sealed case answers NotFound; Conflict when already open to the
+  // caller.
+  StatusOr<BreakGlassView> BreakGlass(const Principal& p, const BreakGlassInput& in);
+  // Break-glass grants on cases of, or by users of, the caller's unit subtree (for review).
+  StatusOr<std::vector<BreakGlassView>> ListBreakGlass(const Principal& p, bool unreviewed_only);
+  // Records the review of a grant: justified or not (a note is then required).
+  StatusOr<BreakGlassView> ReviewBreakGlass(const Principal& p, Id grant_id, bool justified,
+                                            const std::string& note);
+  StatusOr<std::vector<AlertView>> ListAlerts(const Principal& p, bool unread_only);
+  Status MarkAlertRead(const Principal& p, Id alert_id);
 
   // ---- Audit (audit_service.cc)
   // Audit records by users of, or about records owned by, the caller's unit subtree; newest first.

@@ -9,6 +9,7 @@
 
 #include "domain/case_lifecycle.h"
 #include "services/demo_data.h"
+#include "services/sealed_columns.h"
 #include "services/testing_fixture.h"
 #include "services/totp.h"
 
@@ -22,19 +23,9 @@ using testing::World;
 constexpr UnixSeconds kHour = 3600;
 constexpr UnixSeconds kDay = kSecondsPerDay;
 
-// Unwraps a StatusOr or fails the test (GoogleTest reports the exception as a failure).
-template <typename T>
-T Must(StatusOr<T> r, const char* what = "") {
-  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.status().ToString());
-  return std::move(r).value();
-}
+using testing::Must;
 
-void ExpectStatus(const Status& st, StatusCode code, const std::string& field = {}) {
-  EXPECT_EQ(st.code(), code) << st.ToString();
-  if (!field.empty()) {
-    EXPECT_EQ(st.field(), field) << st.ToString();
-  }
-}
+using testing::ExpectStatus;
 
 bool HasEvent(const CaseDetailView& d, const std::string& kind) {
   return std::any_of(d.timeline.begin(), d.timeline.end(),
@@ -1501,7 +1492,8 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
     }
     // Identities are stored only encrypted and decrypt with the vault's key.
     ASSERT_FALSE(rec.victim_identity_cipher.empty());
-    auto identity = vault.DecryptIdentity(rec.victim_identity_cipher);
+    auto identity =
+        vault.DecryptIdentity(rec.victim_identity_cipher, ClueIdentityContext(c.reference));
     ASSERT_TRUE(identity.ok());
     EXPECT_EQ(identity->id_number.size(), 18u);
   }
@@ -1545,6 +1537,46 @@ TEST(DemoDataTest, SmallDataSetIsConsistent) {
     }
   }
   EXPECT_GT(majors, 0);
+
+  // Need-to-know access, set through the services: restricted cases, a sealed one with its court
+  // order, and one break-glass grant that waits for review and alerted the Mission supervisor.
+  EXPECT_GE(summary->labelled_cases, 3);
+  EXPECT_EQ(summary->break_glass_grants, 1);
+  int restricted = 0, sealed = 0, team_only_sections = 0;
+  for (const Case& c : cases) {
+    restricted += c.Has(CaseLabel::kRestricted) ? 1 : 0;
+    team_only_sections += c.restricted_sections != 0 ? 1 : 0;
+    if (c.Has(CaseLabel::kSealed)) {
+      ++sealed;
+      EXPECT_FALSE(c.seal_reference.empty()) << c.reference;
+      EXPECT_EQ(c.stage, CaseStage::kClosed) << c.reference;
+    }
+  }
+  EXPECT_EQ(restricted, 3);
+  EXPECT_EQ(sealed, 1);
+  EXPECT_EQ(team_only_sections, 1);
+  ASSERT_TRUE(store
+                  ->Read([&](storage::Repo& r) -> Status {
+                    storage::BreakGlassQuery q;
+                    q.unit_path_prefixes = {"/"};
+                    q.unreviewed_only = true;
+                    AEGIS_ASSIGN_OR_RETURN(auto grants, r.Access().ListBreakGlassGrants(q));
+                    EXPECT_EQ(grants.size(), 1u);
+                    if (grants.empty()) return Status::Ok();
+                    AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(grants[0].case_id));
+                    EXPECT_TRUE(c && c->Has(CaseLabel::kRestricted));
+                    EXPECT_LT(grants[0].granted_at, opt.now);
+                    AEGIS_ASSIGN_OR_RETURN(auto sup, r.FindUserByUsername("supervisor"));
+                    EXPECT_TRUE(sup.has_value());
+                    if (!sup) return Status::Ok();
+                    AEGIS_ASSIGN_OR_RETURN(auto alerts,
+                                           r.Access().ListAlerts(sup->user.id, true, 10));
+                    EXPECT_TRUE(std::any_of(alerts.begin(), alerts.end(), [&](const auto& a) {
+                      return a.kind == "break_glass" && a.grant_id == grants[0].id;
+                    }));
+                    return Status::Ok();
+                  })
+                  .ok());
 
   // Every case has its victim, its timeline and a recorded report; stages past identification
   // have a suspect.

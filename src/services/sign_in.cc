@@ -19,8 +19,10 @@
 #include "domain/password_rules.h"
 #include "services/internal/service_util.h"
 #include "services/rate_limiter.h"
+#include "services/sealed_columns.h"
 #include "services/services.h"
 #include "services/totp.h"
+#include "storage/access_store.h"
 
 namespace aegis::services {
 
@@ -148,7 +150,7 @@ StatusOr<LoginResult> Services::Login(const LoginInput& in, LoginRefusal* refusa
                                         {{"reason", "second factor required"}})});
       }
       AEGIS_ASSIGN_OR_RETURN(std::string secret,
-                             vault_.Decrypt(auth->totp_secret, TotpVaultContext(uid)));
+                             vault_.Decrypt(auth->totp_secret, TotpSecretContext(uid)));
       const std::optional<long long> step = MatchTotp(secret, in.totp, now);
       Wipe(secret);
       if (!step || *step <= auth->totp_last_step) {
@@ -169,6 +171,7 @@ StatusOr<LoginResult> Services::Login(const LoginInput& in, LoginRefusal* refusa
     AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(record->user.unit_id));
     if (!unit) return Status::Internal("user's unit is missing");
     who.unit = *unit;
+    who.purpose = AllowedPurposes(record->user.role).front();
     result.enrolment_only = RoleRequiresTotp(record->user.role) && !totp_on;
     result.token = NewToken();
     storage::SessionRecord s;
@@ -266,6 +269,9 @@ StatusOr<Principal> Services::Authenticate(const std::string& token, const std::
     p.unit = *unit;
     p.session_id = s->id;
     p.enrolment_only = s->enrolment_only;
+    p.purpose = AllowedPurposes(user->role).front();
+    AEGIS_ASSIGN_OR_RETURN(p.break_glass_cases,
+                           r.Access().ActiveBreakGlassCases(user->id, now));
     expires_at = s->expires_at;
     last_seen = s->last_seen;
     return Status::Ok();
@@ -366,7 +372,7 @@ StatusOr<TotpEnrolment> Services::EnrolTotp(const Principal& p,
       auth.emplace();
       auth->user_id = p.user.id;
     }
-    auth->totp_pending = vault_.Encrypt(secret, TotpVaultContext(p.user.id));
+    auth->totp_pending = vault_.Encrypt(secret, TotpPendingContext(p.user.id));
     AEGIS_RETURN_IF_ERROR(r.PutUserAuth(*auth));
     return r.AppendAudit({MakeAudit(p, now, "auth.totp.enrol", "user", p.user.id, true)});
   }));
@@ -383,14 +389,16 @@ Status Services::ConfirmTotp(const Principal& p, const std::string& code) {
     if (!auth || auth->totp_pending.empty())
       return Status::Conflict("no enrolment is waiting for confirmation; start one first");
     AEGIS_ASSIGN_OR_RETURN(std::string secret,
-                           vault_.Decrypt(auth->totp_pending, TotpVaultContext(p.user.id)));
+                           vault_.Decrypt(auth->totp_pending, TotpPendingContext(p.user.id)));
     const std::optional<long long> step = MatchTotp(secret, code, now);
-    Wipe(secret);
     if (!step) {
+      Wipe(secret);
       mismatch = true;
       return r.AppendAudit({MakeAudit(p, now, "auth.totp.confirm", "user", p.user.id, false)});
     }
-    auth->totp_secret = auth->totp_pending;
+    // Sealed anew for the column it moves to: a pending value does not open as an active one.
+    auth->totp_secret = vault_.Encrypt(secret, TotpSecretContext(p.user.id));
+    Wipe(secret);
     auth->totp_pending.clear();
     auth->totp_enabled_at = now;
     auth->totp_last_step = *step;  // the confirming code cannot be replayed to sign in
@@ -431,7 +439,7 @@ Status Services::DisableTotp(const Principal& p, const std::string& current_pass
     AEGIS_ASSIGN_OR_RETURN(auto auth, r.GetUserAuth(p.user.id));
     if (!TotpOn(auth)) return Status::Conflict("no second factor is on");
     AEGIS_ASSIGN_OR_RETURN(std::string secret,
-                           vault_.Decrypt(auth->totp_secret, TotpVaultContext(p.user.id)));
+                           vault_.Decrypt(auth->totp_secret, TotpSecretContext(p.user.id)));
     const std::optional<long long> step = MatchTotp(secret, code, now);
     Wipe(secret);
     if (!step || *step <= auth->totp_last_step) {

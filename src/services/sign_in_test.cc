@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "services/rate_limiter.h"
+#include "services/sealed_columns.h"
 #include "services/services.h"
 #include "services/testing_fixture.h"
 #include "services/totp.h"
@@ -17,18 +18,9 @@ using namespace aegis::domain;
 using testing::kTestPassword;
 using testing::World;
 
-template <typename T>
-T Must(StatusOr<T> r, const char* what = "") {
-  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.status().ToString());
-  return std::move(r).value();
-}
+using testing::Must;
 
-void ExpectStatus(const Status& st, StatusCode code, const std::string& field = {}) {
-  EXPECT_EQ(st.code(), code) << st.ToString();
-  if (!field.empty()) {
-    EXPECT_EQ(st.field(), field) << st.ToString();
-  }
-}
+using testing::ExpectStatus;
 
 class SignInTest : public ::testing::Test {
  protected:
@@ -348,8 +340,10 @@ TEST_F(SignInTest, TotpSecretsAreEncryptedAtRestAndBoundToTheirUser) {
   EXPECT_EQ(stored.totp_secret.find(e.secret), std::string::npos);
   EXPECT_GT(stored.totp_secret.size(), key.size());
   const Vault vault = Vault::FromKey(testing::TestKey());
-  EXPECT_EQ(Must(vault.Decrypt(stored.totp_secret, TotpVaultContext(w.officer1))), key);
-  EXPECT_FALSE(vault.Decrypt(stored.totp_secret, TotpVaultContext(w.officer2)).ok());
+  EXPECT_EQ(Must(vault.Decrypt(stored.totp_secret, TotpSecretContext(w.officer1))), key);
+  EXPECT_FALSE(vault.Decrypt(stored.totp_secret, TotpSecretContext(w.officer2)).ok());
+  // Confirming re-sealed it for the active column: it no longer opens as a pending secret.
+  EXPECT_FALSE(vault.Decrypt(stored.totp_secret, TotpPendingContext(w.officer1)).ok());
 }
 
 TEST_F(SignInTest, OfficersMayTurnTheirSecondFactorOffSupervisorsMayNot) {

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "domain/identity_check.h"
@@ -69,6 +70,21 @@ inline std::string WithWrongCheckCharacter(const std::string& id) {
 }
 
 // A directory under the system temp dir, unique per process, test and instance; removed on exit.
+// Unwraps a StatusOr or fails the test (GoogleTest reports the exception as a failure).
+template <typename T>
+T Must(StatusOr<T> r, const char* what = "") {
+  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.status().ToString());
+  return std::move(r).value();
+}
+
+// Expects `st` to have `code` (and, when given, to name `field`).
+inline void ExpectStatus(const Status& st, StatusCode code, const std::string& field = {}) {
+  EXPECT_EQ(st.code(), code) << st.ToString();
+  if (!field.empty()) {
+    EXPECT_EQ(st.field(), field) << st.ToString();
+  }
+}
+
 class TempDir {
  public:
   TempDir() {

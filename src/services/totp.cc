@@ -108,10 +108,6 @@ std::string NewTotpSecret() {
   return secret;
 }
 
-std::string TotpVaultContext(std::int64_t user_id) {
-  return "aegis.totp.v1:" + std::to_string(user_id);
-}
-
 std::string OtpauthUri(std::string_view issuer, std::string_view account,
                        std::string_view secret_base32) {
   return "otpauth://totp/" + PercentEncode(issuer) + ":" + PercentEncode(account) +

@@ -37,10 +37,6 @@ std::optional<long long> MatchTotp(std::string_view key, std::string_view code, 
 // A new random secret of kTotpSecretBytes bytes.
 std::string NewTotpSecret();
 
-// The vault context (associated data) of a user's TOTP secret: a ciphertext copied to another
-// account does not decrypt.
-std::string TotpVaultContext(std::int64_t user_id);
-
 // The otpauth:// URI authenticator apps read (Key Uri Format): issuer, account, base32 secret.
 std::string OtpauthUri(std::string_view issuer, std::string_view account,
                        std::string_view secret_base32);

@@ -10,6 +10,7 @@
 #include "domain/case_lifecycle.h"
 #include "services/internal/service_util.h"
 #include "services/internal/victim_notify.h"
+#include "services/sealed_columns.h"
 #include "services/services.h"
 
 namespace aegis::services {
@@ -25,13 +26,18 @@ namespace {
 constexpr std::string_view kCodeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr int kCodeLength = 10;  // 50 bits
 
-// Loads a case the caller may open; out of scope answers exactly like an unknown id.
-StatusOr<Case> LoadCaseInScope(storage::Repo& r, const Policy& policy, const Principal& p, Id id) {
-  AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(id));
-  if (!c) return Status::NotFound("case not found");
-  AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(id, policy.CaseScopeFor(p)));
-  if (!visible) return Status::NotFound("case not found");
-  return *c;
+// Loads a case the caller may open and whose victim support section it may see; out of scope
+// answers exactly like an unknown id. With `for_change`, break-glass and sealed cases are refused.
+StatusOr<Case> LoadCaseInScope(storage::Repo& r, const Policy& policy, const Principal& p, Id id,
+                               bool for_change = false) {
+  AEGIS_ASSIGN_OR_RETURN(auto loaded, internal::LoadCaseFor(r, policy, p, id));
+  if (!policy.MaySeeSection(p, loaded.c, loaded.c.unit_path, CaseSection::kVictimSupport))
+    return Status::PermissionDenied("victim support on this case is restricted to its team");
+  if (for_change && loaded.via_break_glass)
+    return Status::PermissionDenied("break-glass access is read-only");
+  if (for_change && !policy.MayModifyCase(loaded.c))
+    return Status::Conflict("the case is sealed by court order and cannot be changed");
+  return std::move(loaded.c);
 }
 
 // The victim `person_id` of case `case_id`; InvalidArgument("person_id") for anyone else.
@@ -148,7 +154,8 @@ StatusOr<VictimSupportView> BuildView(storage::Repo& r, const Policy& policy, co
       NotificationView nv;
       nv.record = n;
       nv.record.payload_cipher.clear();
-      auto text = vault.Decrypt(n.payload_cipher, internal::kNotificationContext);
+      auto text = vault.Decrypt(n.payload_cipher, NotificationPayloadContext(n.case_id, n.person_id,
+                                                                             n.kind, n.created_at));
       if (text.ok()) {
         const json j = json::parse(*text, nullptr, false);
         if (j.is_object()) {
@@ -176,7 +183,7 @@ StatusOr<VictimSupportView> MutateSupport(Services& s, const Vault& vault, const
   }
   VictimSupportView view;
   AEGIS_RETURN_IF_ERROR(s.store().Write([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(Case c, LoadCaseInScope(r, s.policy(), p, case_id));
+    AEGIS_ASSIGN_OR_RETURN(Case c, LoadCaseInScope(r, s.policy(), p, case_id, true));
     json detail = json::object();
     std::string event;
     AEGIS_RETURN_IF_ERROR(change(r, c, now, detail, event));
@@ -397,7 +404,7 @@ StatusOr<ContactPreferences> Services::GetContactPreferences(const Principal& p,
       return Status::PermissionDenied("your role may not see this victim's contact details");
     AEGIS_ASSIGN_OR_RETURN(auto record, r.Victims().GetContactPreferences(person_id));
     if (!record) return Status::NotFound("no contact preferences were recorded");
-    AEGIS_ASSIGN_OR_RETURN(prefs, internal::DecryptPreferences(vault_, record->cipher));
+    AEGIS_ASSIGN_OR_RETURN(prefs, internal::DecryptPreferences(vault_, *record));
     allowed = true;
     AEGIS_RETURN_IF_ERROR(r.InsertEvent({0, case_id, now, p.user.id, "contact_preferences_read",
                                          json{{"pseudonym", victim.person.pseudonym}}.dump()})
@@ -424,7 +431,8 @@ StatusOr<VictimSupportView> Services::SetContactPreferences(const Principal& p, 
       [&](storage::Repo& r, Case&, UnixSeconds ts, json& detail, std::string& event) -> Status {
         AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, person_id));
         storage::ContactPreferencesRecord rec{
-            person_id, case_id, internal::EncryptPreferences(vault_, prefs), p.user.id, ts};
+            person_id, case_id, internal::EncryptPreferences(vault_, prefs, person_id), p.user.id,
+            ts};
         AEGIS_RETURN_IF_ERROR(r.Victims().PutContactPreferences(rec));
         // What changed is not recorded in clear: the preferences are as private as the identity.
         detail = {{"pseudonym", victim.person.pseudonym}, {"person_id", person_id}};
@@ -715,12 +723,15 @@ StatusOr<PartnerReferralView> Services::GetPartnerReferral(const Principal& p, I
     AEGIS_ASSIGN_OR_RETURN(auto person, r.GetPerson(rf->person_id));
     Identity identity;
     if (person && !person->identity_cipher.empty()) {
-      AEGIS_ASSIGN_OR_RETURN(identity, vault_.DecryptIdentity(person->identity_cipher));
+      AEGIS_ASSIGN_OR_RETURN(
+          identity, vault_.DecryptIdentity(
+                        person->identity_cipher,
+                        PersonIdentityContext(person->person.case_id, person->person.pseudonym)));
     }
     std::optional<ContactPreferences> prefs;
     AEGIS_ASSIGN_OR_RETURN(auto record, r.Victims().GetContactPreferences(rf->person_id));
     if (record) {
-      AEGIS_ASSIGN_OR_RETURN(prefs, internal::DecryptPreferences(vault_, record->cipher));
+      AEGIS_ASSIGN_OR_RETURN(prefs, internal::DecryptPreferences(vault_, *record));
     }
     for (ContactField f : allowed) {
       fields.push_back(ToString(f));

@@ -23,18 +23,9 @@ using testing::World;
 constexpr UnixSeconds kHour = 3600;
 constexpr UnixSeconds kDay = kSecondsPerDay;
 
-template <typename T>
-T Must(StatusOr<T> r, const char* what = "") {
-  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.status().ToString());
-  return std::move(r).value();
-}
+using testing::Must;
 
-void ExpectStatus(const Status& st, StatusCode code, const std::string& field = {}) {
-  EXPECT_EQ(st.code(), code) << st.ToString();
-  if (!field.empty()) {
-    EXPECT_EQ(st.field(), field) << st.ToString();
-  }
-}
+using testing::ExpectStatus;
 
 const std::string kChildId = ResidentId("440103", "20150315", "002");
 const std::string kAdultId = ResidentId("440104", "19960701", "021");

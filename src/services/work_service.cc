@@ -59,6 +59,7 @@ StatusOr<WorklistView> Services::Worklist(const Principal& p) {
     return Status::Ok();
   }));
   AEGIS_ASSIGN_OR_RETURN(out.referral_alerts, StalledReferrals(p));
+  AEGIS_ASSIGN_OR_RETURN(out.alerts, ListAlerts(p, true));
   auditor_->Record(MakeAudit(p, now, "worklist.read", "user", p.user.id, true));
   return out;
 }
@@ -158,6 +159,7 @@ StatusOr<DashboardView> Services::Dashboard(const Principal& p, std::optional<Id
     // figure never includes a case that the unit's own view would not.
     q.scope.team_member.reset();
     q.scope.shared_units.clear();
+    q.scope.break_glass_cases.clear();
     q.clue_unit_prefixes = policy_.ClueUnitPrefixes(p);
     q.scope_unit_path = scope.path;
     q.since = out.campaign ? out.campaign->starts_at : 0;

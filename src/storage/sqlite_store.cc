@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <shared_mutex>
 #include <unordered_map>
 #include <variant>
 
@@ -154,10 +155,11 @@ constexpr const char* kPostTransferStages = "('transferred_for_prosecution','pro
 
 // Adds "the case is in `scope`": owned by one of the unit subtrees, or one of a small set of extra
 // cases (team member, joint team, accepted assistance, transferred to the procuratorate) gathered
-// by one uncorrelated subquery. When `index_friendly` is false the unit-path terms are written as
+// by uncorrelated subqueries. When `index_friendly` is false the unit-path terms are written as
 // `+unit_path` so that SQLite will not pick a unit index for them; ListCases does that when many
 // rows match, so the query walks the ORDER BY index and stops after one page instead of sorting
-// every matching row.
+// every matching row. With hidden labels the ordinary routes (unit subtree, shared units) exclude
+// labelled cases, and the privileged ones (team, procuratorate, cleared subtrees, grants) do not.
 void AddScope(Where& w, const CaseScope& scope, const std::string& alias,
               bool index_friendly = true) {
   if (scope.all) return;
@@ -166,37 +168,83 @@ void AddScope(Where& w, const CaseScope& scope, const std::string& alias,
     return;
   }
   const std::string path = (index_friendly ? "" : "+") + alias + ".unit_path";
-  std::vector<std::string> terms;
-  for (const auto& p : scope.unit_path_prefixes) {
-    terms.push_back("(" + path + " >= ? AND " + path + " < ?)");
-    w.Param(p);
-    w.Param(PrefixEnd(p));
-  }
-  std::vector<std::string> extras;
-  if (scope.team_member) {
-    for (const char* col : {"case_manager_id", "lead_investigator_id", "file_coordinator_id"}) {
-      extras.push_back(std::string("SELECT id FROM cases WHERE ") + col + " = ?");
-      w.Param(*scope.team_member);
+  auto path_terms = [&](const std::vector<std::string>& prefixes, std::vector<std::string>& out) {
+    for (const auto& p : prefixes) {
+      out.push_back("(" + path + " >= ? AND " + path + " < ?)");
+      w.Param(p);
+      w.Param(PrefixEnd(p));
     }
-  }
+  };
+  auto in_union = [&](const std::vector<std::string>& selects) {
+    std::string in = alias + ".id IN (";
+    for (size_t i = 0; i < selects.size(); ++i) in += (i ? " UNION ALL " : "") + selects[i];
+    return in + ")";
+  };
+  // Ordinary routes: the unit subtree and the units the case is shared with.
+  std::vector<std::string> ordinary, shared;
+  path_terms(scope.unit_path_prefixes, ordinary);
   for (Id unit : scope.shared_units) {
-    extras.push_back("SELECT case_id FROM case_shares WHERE unit_id = ?");
+    shared.push_back("SELECT case_id FROM case_shares WHERE unit_id = ?");
     w.Param(unit);
-    extras.push_back(
+    shared.push_back(
         "SELECT case_id FROM assistance WHERE to_unit_id = ? AND status IN "
         "('accepted','completed')");
     w.Param(unit);
   }
-  if (scope.procuratorate_unit) {
-    extras.push_back(
-        std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
-        kPostTransferStages);
-    w.Param(*scope.procuratorate_unit);
+  const bool labels_matter = scope.hidden_labels != 0;
+  if (!labels_matter) {
+    // Fold the privileged subqueries into the shared one: a single IN over a UNION ALL.
+    if (scope.team_member) {
+      for (const char* col : {"case_manager_id", "lead_investigator_id", "file_coordinator_id"}) {
+        shared.push_back(std::string("SELECT id FROM cases WHERE ") + col + " = ?");
+        w.Param(*scope.team_member);
+      }
+    }
+    if (scope.procuratorate_unit) {
+      shared.push_back(
+          std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
+          kPostTransferStages);
+      w.Param(*scope.procuratorate_unit);
+    }
   }
-  if (!extras.empty()) {
-    std::string in = alias + ".id IN (";
-    for (size_t i = 0; i < extras.size(); ++i) in += (i ? " UNION ALL " : "") + extras[i];
-    terms.push_back(in + ")");
+  if (!shared.empty()) ordinary.push_back(in_union(shared));
+  std::vector<std::string> terms;
+  if (!ordinary.empty()) {
+    std::string frag = "(";
+    for (size_t i = 0; i < ordinary.size(); ++i) frag += (i ? " OR " : "") + ordinary[i];
+    frag += ")";
+    if (labels_matter) {
+      frag = "(" + frag + " AND (" + alias + ".labels & ?) = 0)";
+      w.Param(static_cast<std::int64_t>(scope.hidden_labels));
+    }
+    terms.push_back(frag);
+  }
+  if (labels_matter) {
+    path_terms(scope.label_cleared_prefixes, terms);
+    std::vector<std::string> privileged;
+    if (scope.team_member) {
+      for (const char* col : {"case_manager_id", "lead_investigator_id", "file_coordinator_id"}) {
+        privileged.push_back(std::string("SELECT id FROM cases WHERE ") + col + " = ?");
+        w.Param(*scope.team_member);
+      }
+    }
+    if (scope.procuratorate_unit) {
+      privileged.push_back(
+          std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
+          kPostTransferStages);
+      w.Param(*scope.procuratorate_unit);
+    }
+    if (!privileged.empty()) terms.push_back(in_union(privileged));
+  }
+  if (!scope.break_glass_cases.empty()) {
+    std::string in = "(" + alias + ".id IN (";
+    for (size_t i = 0; i < scope.break_glass_cases.size(); ++i) {
+      in += i ? ",?" : "?";
+      w.Param(scope.break_glass_cases[i]);
+    }
+    in += ") AND (" + alias + ".labels & ?) = 0)";
+    w.Param(static_cast<std::int64_t>(scope.grant_excluded_labels));
+    terms.push_back(in);
   }
   std::string frag = "(";
   for (size_t i = 0; i < terms.size(); ++i) frag += (i ? " OR " : "") + terms[i];
@@ -270,7 +318,9 @@ constexpr const char* kCaseColumns =
     "offender_count, duty_of_care, weapon, serious_injury, online_dating, linked_series, "
     "repeat_offender, filed_at, historic, reopened, major, priority, major_flags, rules_version, "
     "supervising_unit_id, case_manager_id, lead_investigator_id, file_coordinator_id, "
-    "procuratorate_unit_id, solved_at, closed_at, stage_deadline, stage_deadline_label, updated_at";
+    "procuratorate_unit_id, solved_at, closed_at, stage_deadline, stage_deadline_label, "
+    "updated_at, "
+    "labels, restricted_sections, seal_reference, unit_path";
 
 Case ReadCase(const Stmt& s) {
   Case c;
@@ -299,6 +349,10 @@ Case ReadCase(const Stmt& s) {
   c.stage_deadline = s.OptInt(34);
   c.stage_deadline_label = s.Text(35);
   c.updated_at = s.Int(36);
+  c.stored_labels = static_cast<std::uint32_t>(s.Int(37));
+  c.restricted_sections = static_cast<std::uint32_t>(s.Int(38));
+  c.seal_reference = s.Text(39);
+  c.unit_path = s.Text(40);
   return c;
 }
 
@@ -411,6 +465,63 @@ SessionRecord ReadSession(const Stmt& s) {
 constexpr const char* kSessionColumns =
     "token_hash, user_id, created_at, expires_at, last_seen, id, remote, enrolment_only";
 
+// ---- Sealed (vault-encrypted) columns, for key rotation. Each query returns the row key, the
+// ciphertext and the row's binding facts in the order of SealedCell: reference, case_id,
+// pseudonym, person_id, kind, created_at. Fixed SQL per column; only values are bound.
+struct SealedColumnSql {
+  const char* list;
+  const char* count;
+  const char* update;
+};
+
+const SealedColumnSql& SqlFor(SealedColumn column) {
+  static const SealedColumnSql kClue{
+      "SELECT id, victim_identity, reference, 0, '', 0, '', 0 FROM clues "
+      "WHERE id > ? AND victim_identity IS NOT NULL ORDER BY id LIMIT ?",
+      "SELECT COUNT(*) FROM clues WHERE victim_identity IS NOT NULL",
+      "UPDATE clues SET victim_identity = ? WHERE id = ?"};
+  static const SealedColumnSql kPerson{
+      "SELECT id, identity_cipher, '', case_id, pseudonym, 0, '', 0 FROM persons "
+      "WHERE id > ? AND identity_cipher IS NOT NULL ORDER BY id LIMIT ?",
+      "SELECT COUNT(*) FROM persons WHERE identity_cipher IS NOT NULL",
+      "UPDATE persons SET identity_cipher = ? WHERE id = ?"};
+  static const SealedColumnSql kTotpSecret{
+      "SELECT user_id, totp_secret, '', 0, '', 0, '', 0 FROM user_auth "
+      "WHERE user_id > ? AND totp_secret IS NOT NULL ORDER BY user_id LIMIT ?",
+      "SELECT COUNT(*) FROM user_auth WHERE totp_secret IS NOT NULL",
+      "UPDATE user_auth SET totp_secret = ? WHERE user_id = ?"};
+  static const SealedColumnSql kTotpPending{
+      "SELECT user_id, totp_pending, '', 0, '', 0, '', 0 FROM user_auth "
+      "WHERE user_id > ? AND totp_pending IS NOT NULL ORDER BY user_id LIMIT ?",
+      "SELECT COUNT(*) FROM user_auth WHERE totp_pending IS NOT NULL",
+      "UPDATE user_auth SET totp_pending = ? WHERE user_id = ?"};
+  static const SealedColumnSql kPreferences{
+      "SELECT person_id, cipher, '', case_id, '', 0, '', 0 FROM contact_preferences "
+      "WHERE person_id > ? ORDER BY person_id LIMIT ?",
+      "SELECT COUNT(*) FROM contact_preferences",
+      "UPDATE contact_preferences SET cipher = ? WHERE person_id = ?"};
+  static const SealedColumnSql kNotification{
+      "SELECT id, payload, '', case_id, '', person_id, kind, created_at FROM notification_outbox "
+      "WHERE id > ? ORDER BY id LIMIT ?",
+      "SELECT COUNT(*) FROM notification_outbox",
+      "UPDATE notification_outbox SET payload = ? WHERE id = ?"};
+  switch (column) {
+    case SealedColumn::kClueVictimIdentity:
+      return kClue;
+    case SealedColumn::kPersonIdentity:
+      return kPerson;
+    case SealedColumn::kTotpSecret:
+      return kTotpSecret;
+    case SealedColumn::kTotpPending:
+      return kTotpPending;
+    case SealedColumn::kContactPreferences:
+      return kPreferences;
+    case SealedColumn::kNotificationPayload:
+      break;
+  }
+  return kNotification;
+}
+
 // Prepared statements are cached per connection: preparing costs more than running a point query.
 using StmtCache = std::unordered_map<std::string, std::unique_ptr<Stmt>>;
 
@@ -418,10 +529,23 @@ using StmtCache = std::unordered_map<std::string, std::unique_ptr<Stmt>>;
   Stmt& var = Prepared(sql); \
   if (!var.prepared()) return var.status()
 
+// Units and users are only ever inserted, never changed afterwards (a unit's path is set in the
+// inserting transaction), so a row once read from a committed snapshot stays true. Every case page
+// and list names a few of them; keeping them here saves several queries per request. Only read
+// transactions fill it (a write may still roll back). A future UPDATE of users or units must clear
+// it.
+struct RowCache {
+  std::shared_mutex mu;
+  std::unordered_map<Id, Unit> units;
+  std::unordered_map<Id, User> users;
+  static constexpr size_t kMaxEntries = 100000;
+};
+
 class SqliteRepo final : public Repo {
  public:
-  SqliteRepo(sqlite3* db, StmtCache* cache, const AuditHasher* audit_hasher)
-      : db_(db), cache_(cache), audit_hasher_(audit_hasher) {}
+  SqliteRepo(sqlite3* db, StmtCache* cache, const AuditHasher* audit_hasher, RowCache* rows,
+             bool fill_rows)
+      : db_(db), cache_(cache), audit_hasher_(audit_hasher), rows_(rows), fill_rows_(fill_rows) {}
 
   // ---- units
   StatusOr<Id> InsertUnit(const Unit& unit) override {
@@ -452,9 +576,22 @@ class SqliteRepo final : public Repo {
   }
 
   StatusOr<std::optional<Unit>> GetUnit(Id id) override {
+    {
+      std::shared_lock lock(rows_->mu);
+      auto it = rows_->units.find(id);
+      if (it != rows_->units.end()) return std::optional<Unit>(it->second);
+    }
     PREPARE(s, std::string("SELECT ") + kUnitColumns + " FROM units WHERE id = ?");
     s.Bind(1, id);
-    if (s.Step()) return std::optional<Unit>(ReadUnit(s));
+    if (s.Step()) {
+      Unit u = ReadUnit(s);
+      if (fill_rows_ && !u.path.empty()) {
+        std::unique_lock lock(rows_->mu);
+        if (rows_->units.size() >= RowCache::kMaxEntries) rows_->units.clear();
+        rows_->units.emplace(id, u);
+      }
+      return std::optional<Unit>(std::move(u));
+    }
     AEGIS_RETURN_IF_ERROR(s.status());
     return std::optional<Unit>();
   }
@@ -484,9 +621,22 @@ class SqliteRepo final : public Repo {
   }
 
   StatusOr<std::optional<User>> GetUser(Id id) override {
+    {
+      std::shared_lock lock(rows_->mu);
+      auto it = rows_->users.find(id);
+      if (it != rows_->users.end()) return std::optional<User>(it->second);
+    }
     PREPARE(s, std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
     s.Bind(1, id);
-    if (s.Step()) return std::optional<User>(ReadUser(s));
+    if (s.Step()) {
+      User u = ReadUser(s);
+      if (fill_rows_) {
+        std::unique_lock lock(rows_->mu);
+        if (rows_->users.size() >= RowCache::kMaxEntries) rows_->users.clear();
+        rows_->users.emplace(id, u);
+      }
+      return std::optional<User>(std::move(u));
+    }
     AEGIS_RETURN_IF_ERROR(s.status());
     return std::optional<User>();
   }
@@ -690,6 +840,13 @@ class SqliteRepo final : public Repo {
   StatusOr<ListResult<ClueRecord>> ListClues(const ClueQuery& q) override {
     Where w;
     if (!q.unit_path_prefixes.empty()) AddPathPrefixes(w, "unit_path", q.unit_path_prefixes);
+    if (q.hidden_case_labels) {
+      // Few cases carry labels (partial index cases_labelled): a short NOT IN list.
+      w.Add(
+          "(case_id IS NULL OR case_id NOT IN (SELECT id FROM cases WHERE labels <> 0 AND "
+          "(labels & ?) <> 0))");
+      w.Param(static_cast<std::int64_t>(q.hidden_case_labels));
+    }
     if (q.status) {
       w.Add("status = ?");
       w.Param(std::string(ToString(*q.status)));
@@ -896,7 +1053,9 @@ class SqliteRepo final : public Repo {
     }
     for (const auto& sql : index_sql) AEGIS_RETURN_IF_ERROR(Exec(db_, sql));
     // Fresh statistics let the planner choose between scope and sort-order indexes.
-    if (!index_sql.empty()) AEGIS_RETURN_IF_ERROR(Exec(db_, "ANALYZE cases"));
+    // A sample is enough for the planner's choices and costs a fraction of a full pass.
+    if (!index_sql.empty())
+      AEGIS_RETURN_IF_ERROR(Exec(db_, "PRAGMA analysis_limit=2000; ANALYZE cases"));
     return Status::Ok();
   }
 
@@ -1467,15 +1626,6 @@ class SqliteRepo final : public Repo {
     return out;
   }
 
-  StatusOr<std::optional<Id>> CaseOfPerson(Id person_id) override {
-    PREPARE(s, "SELECT case_id FROM persons WHERE id = ?");
-    s.Bind(1, person_id);
-    std::optional<Id> out;
-    if (s.Step()) out = s.Int(0);
-    AEGIS_RETURN_IF_ERROR(s.status());
-    return out;
-  }
-
   // ---- dashboard: daily counters (kept by triggers, see the schema) plus two live figures that
   // depend on "now" (overdue decisions, open major cases), folded into scope and groups here.
   StatusOr<DashboardFigures> Dashboard(const DashboardQuery& q) override {
@@ -1566,15 +1716,111 @@ class SqliteRepo final : public Repo {
       }
       AEGIS_RETURN_IF_ERROR(s.status());
     }
+    if (q.scope.hidden_labels != 0 && !q.scope.all) {
+      // The counters include every case; take back the labelled cases this caller may not open,
+      // so that no figure reveals one (they are few: partial index cases_labelled).
+      Where scope;
+      AddScope(scope, q.scope, "c");
+      const std::string scope_sql = scope.Sql().substr(std::string(" WHERE ").size());
+      PREPARE(s,
+              "SELECT c.unit_path, c.filed_at, c.solved_at, c.historic, c.youngest_victim_age, "
+              "c.major, c.stage, (SELECT COUNT(*) FROM persons p WHERE p.case_id = c.id AND "
+              "p.detained_at / 86400 >= ?1 AND p.detained_at / 86400 < ?2) FROM cases c WHERE "
+              "c.labels <> 0 AND (c.labels & ?3) <> 0 AND NOT " +
+                  scope_sql);
+      s.Bind(1, since_day).Bind(2, until_day);
+      s.Bind(3, static_cast<std::int64_t>(q.scope.hidden_labels));
+      scope.BindAll(s, 4);
+      auto in_days = [&](std::int64_t at) {
+        const std::int64_t day = at >= 0 ? at / kSecondsPerDay : -1;
+        return day >= since_day && day < until_day;
+      };
+      auto month_of = [&](std::int64_t at) -> MonthFigures& {
+        const std::string month = FormatDate(at).substr(0, 7);
+        auto& mf = months[month];
+        mf.month = month;
+        return mf;
+      };
+      while (s.Step()) {
+        const std::string path = s.Text(0);
+        if (!in_scope(path, false)) continue;
+        const std::int64_t filed_at = s.Int(1);
+        const auto solved_at = s.OptInt(2);
+        if (in_days(filed_at)) {
+          add(path, &CountFigures::cases_filed, -1);
+          month_of(filed_at).filed -= 1;
+          if (auto age = s.OptInt(4); age && *age < 18)
+            add(path, &CountFigures::minor_victim_cases, -1);
+        }
+        if (solved_at && in_days(*solved_at)) {
+          add(path, &CountFigures::cases_solved, -1);
+          month_of(*solved_at).solved -= 1;
+          if (s.Int(3) != 0) add(path, &CountFigures::historic_solved, -1);
+        }
+        const std::string stage = s.Text(6);
+        if (s.Int(5) != 0 &&
+            (stage == "filed" || stage == "under_investigation" || stage == "suspect_identified" ||
+             stage == "suspect_detained" || stage == "reopened"))
+          add(path, &CountFigures::open_major, -1);
+        if (const long long arrested = s.Int(7))
+          add(path, &CountFigures::suspects_arrested, -arrested);
+      }
+      AEGIS_RETURN_IF_ERROR(s.status());
+    }
     for (size_t g = 0; g < q.group_units.size(); ++g)
       out.by_unit.push_back({q.group_units[g].first, groups[g]});
     for (auto& [k, v] : months) out.by_month.push_back(v);
     return out;
   }
 
+  // ---- sealed columns (key rotation)
+  StatusOr<std::vector<SealedCell>> ListSealedCells(SealedColumn column, Id after_row,
+                                                    int limit) override {
+    PREPARE(s, SqlFor(column).list);
+    s.Bind(1, after_row).Bind(2, limit);
+    std::vector<SealedCell> out;
+    while (s.Step()) {
+      SealedCell c;
+      c.row = s.Int(0);
+      c.cipher = s.Blob(1);
+      c.reference = s.Text(2);
+      c.case_id = s.Int(3);
+      c.pseudonym = s.Text(4);
+      c.person_id = s.Int(5);
+      c.kind = s.Text(6);
+      c.created_at = s.Int(7);
+      out.push_back(std::move(c));
+    }
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return out;
+  }
+
+  StatusOr<long long> CountSealedCells(SealedColumn column) override {
+    PREPARE(s, SqlFor(column).count);
+    const long long n = s.Step() ? s.Int(0) : 0;
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return n;
+  }
+
+  Status UpdateSealedCell(SealedColumn column, Id row, const std::string& cipher) override {
+    if (cipher.empty()) return Status::InvalidArgument("cipher", "must not be empty");
+    PREPARE(s, SqlFor(column).update);
+    s.BindBlob(1, cipher).Bind(2, row);
+    AEGIS_RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(db_) != 1)
+      return Status::NotFound(std::string(SealedColumnName(column)) + " row " +
+                              std::to_string(row) + " not found");
+    return Status::Ok();
+  }
+
   VictimRepo& Victims() override {
     if (!victims_) victims_ = internal::NewSqliteVictimRepo(db_, cache_);
     return *victims_;
+  }
+
+  AccessRepo& Access() override {
+    if (!access_) access_ = internal::NewSqliteAccessRepo(db_, cache_);
+    return *access_;
   }
 
   ExportRepo& Exports() override {
@@ -1625,7 +1871,10 @@ class SqliteRepo final : public Repo {
   sqlite3* db_;
   StmtCache* cache_;
   const AuditHasher* audit_hasher_;
+  RowCache* rows_;
+  bool fill_rows_;
   std::unique_ptr<VictimRepo> victims_;  // created on first use
+  std::unique_ptr<AccessRepo> access_;   // likewise
   std::unique_ptr<ExportRepo> exports_;  // created on first use
 };
 
@@ -1690,7 +1939,7 @@ class SqliteStore final : public Store {
     }
     Status st = Exec(db, "BEGIN");
     if (st.ok()) {
-      SqliteRepo repo(db, &caches_.at(db), &audit_hasher_);
+      SqliteRepo repo(db, &caches_.at(db), &audit_hasher_, &rows_, true);
       st = fn(repo);
       ReleaseStatements(db);
       Status end = Exec(db, "COMMIT");
@@ -1707,7 +1956,7 @@ class SqliteStore final : public Store {
   Status Write(const std::function<Status(Repo&)>& fn) override {
     std::lock_guard lock(writer_mu_);
     AEGIS_RETURN_IF_ERROR(Exec(writer_, "BEGIN IMMEDIATE"));
-    SqliteRepo repo(writer_, &caches_.at(writer_), &audit_hasher_);
+    SqliteRepo repo(writer_, &caches_.at(writer_), &audit_hasher_, &rows_, false);
     Status st = fn(repo);
     ReleaseStatements(writer_);
     if (st.ok()) {
@@ -1767,6 +2016,7 @@ class SqliteStore final : public Store {
   std::condition_variable reader_cv_;
   int schema_version_ = 0;
   AuditHasher audit_hasher_;
+  RowCache rows_;
   // One statement cache per connection; the map itself is filled before any concurrent use.
   std::map<sqlite3*, StmtCache> caches_;
 };

@@ -656,5 +656,96 @@ TEST_F(SqliteStoreTest, DailyCountersMatchTheRows) {
             1);
 }
 
+// Key rotation walks each encrypted column in row order, in batches, and replaces values one by
+// one; nothing else of the row changes.
+TEST_F(SqliteStoreTest, SealedCellsAreListedInBatchesCountedAndReplaced) {
+  Id case_id = 0;
+  std::vector<Id> persons;
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(case_id, r.InsertCase(MakeCase(city_, "AJ-1")));
+                    for (const char* pseudonym : {"V1", "S1", "V2", "W1"}) {
+                      PersonRecord p;
+                      p.person.case_id = case_id;
+                      p.person.pseudonym = pseudonym;
+                      p.person.role = PersonRole::kVictim;
+                      // S1 has no identity: it is not a sealed cell.
+                      if (pseudonym[0] != 'S')
+                        p.identity_cipher = std::string("cipher-") + pseudonym;
+                      p.index.name = std::string("idx-") + pseudonym;
+                      AEGIS_ASSIGN_OR_RETURN(Id id, r.InsertPerson(p));
+                      persons.push_back(id);
+                    }
+                    ClueRecord c;
+                    c.clue.reference = "XS-9";
+                    c.clue.unit_id = city_;
+                    c.clue.recorded_by = user_;
+                    c.clue.summary = "s";
+                    c.victim_identity_cipher = "clue-cipher";
+                    AEGIS_RETURN_IF_ERROR(r.InsertClue(c).status());
+                    UserAuthRecord a;
+                    a.user_id = user_;
+                    a.totp_pending = "pending-cipher";
+                    return r.PutUserAuth(a);
+                  })
+                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->Write([&](Repo& r) -> Status {
+            const auto column = SealedColumn::kPersonIdentity;
+            AEGIS_ASSIGN_OR_RETURN(long long n, r.CountSealedCells(column));
+            EXPECT_EQ(n, 3);
+            AEGIS_ASSIGN_OR_RETURN(auto first, r.ListSealedCells(column, 0, 2));
+            EXPECT_EQ(first.size(), 2u);
+            AEGIS_ASSIGN_OR_RETURN(auto rest, r.ListSealedCells(column, first.back().row, 2));
+            EXPECT_EQ(rest.size(), 1u);
+            if (first.size() != 2 || rest.size() != 1) return Status::Internal("wrong batches");
+            EXPECT_EQ(first[0].row, persons[0]);
+            EXPECT_EQ(first[0].cipher, "cipher-V1");
+            EXPECT_EQ(first[0].case_id, case_id);
+            EXPECT_EQ(first[0].pseudonym, "V1");
+            EXPECT_EQ(first[1].pseudonym, "V2");
+            EXPECT_EQ(rest[0].pseudonym, "W1");
+            AEGIS_RETURN_IF_ERROR(r.UpdateSealedCell(column, persons[2], "rewrapped"));
+            EXPECT_EQ(r.UpdateSealedCell(column, 999999, "x").code(), StatusCode::kNotFound);
+            EXPECT_EQ(r.UpdateSealedCell(column, persons[0], "").code(),
+                      StatusCode::kInvalidArgument);
+
+            AEGIS_ASSIGN_OR_RETURN(auto clues,
+                                   r.ListSealedCells(SealedColumn::kClueVictimIdentity, 0, 10));
+            EXPECT_EQ(clues.size(), 1u);
+            if (!clues.empty()) {
+              EXPECT_EQ(clues[0].reference, "XS-9");
+            }
+            AEGIS_ASSIGN_OR_RETURN(auto secrets,
+                                   r.ListSealedCells(SealedColumn::kTotpSecret, 0, 10));
+            EXPECT_TRUE(secrets.empty());
+            AEGIS_ASSIGN_OR_RETURN(auto pending,
+                                   r.ListSealedCells(SealedColumn::kTotpPending, 0, 10));
+            EXPECT_EQ(pending.size(), 1u);
+            if (!pending.empty()) {
+              EXPECT_EQ(pending[0].row, user_);
+            }
+            for (auto col :
+                 {SealedColumn::kContactPreferences, SealedColumn::kNotificationPayload}) {
+              AEGIS_ASSIGN_OR_RETURN(long long none, r.CountSealedCells(col));
+              EXPECT_EQ(none, 0);
+            }
+            return Status::Ok();
+          })
+          .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto p, r.GetPerson(persons[2]));
+                    EXPECT_EQ(p->identity_cipher, "rewrapped");
+                    EXPECT_EQ(p->index.name, "idx-V2");
+                    EXPECT_EQ(p->person.pseudonym, "V2");
+                    AEGIS_ASSIGN_OR_RETURN(auto other, r.GetPerson(persons[0]));
+                    EXPECT_EQ(other->identity_cipher, "cipher-V1");
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
 }  // namespace
 }  // namespace aegis::storage

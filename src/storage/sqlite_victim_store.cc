@@ -581,15 +581,7 @@ class SqliteVictimRepo final : public VictimRepo {
   }
 
   // The cached statement for `sql`, reset and with bindings cleared (as SqliteRepo::Prepared).
-  Stmt& Prepared(const std::string& sql) {
-    auto it = cache_->find(sql);
-    if (it == cache_->end() || !it->second->prepared()) {
-      it = cache_->insert_or_assign(sql, std::make_unique<Stmt>(db_, sql)).first;
-    } else {
-      it->second->Reset();
-    }
-    return *it->second;
-  }
+  Stmt& Prepared(const std::string& sql) { return CachedStatement(db_, cache_, sql); }
 
   sqlite3* db_;
   StatementCache* cache_;
@@ -598,6 +590,16 @@ class SqliteVictimRepo final : public VictimRepo {
 #undef PREPARE
 
 }  // namespace
+
+Stmt& CachedStatement(sqlite3* db, StatementCache* cache, const std::string& sql) {
+  auto it = cache->find(sql);
+  if (it == cache->end() || !it->second->prepared()) {
+    it = cache->insert_or_assign(sql, std::make_unique<Stmt>(db, sql)).first;
+  } else {
+    it->second->Reset();
+  }
+  return *it->second;
+}
 
 std::unique_ptr<VictimRepo> NewSqliteVictimRepo(sqlite3* db, StatementCache* cache) {
   return std::make_unique<SqliteVictimRepo>(db, cache);

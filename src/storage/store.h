@@ -19,6 +19,7 @@ namespace aegis::storage {
 using domain::Id;
 
 class VictimRepo;  // victim support tables (storage/victim_store.h)
+class AccessRepo;  // labels, break-glass grants, alerts (storage/access_store.h)
 class ExportRepo;  // case exports (storage/export_store.h)
 
 // Keyed hashes of normalised identity fields, so "same victim" can be found without decrypting.
@@ -72,6 +73,36 @@ struct PersonRecord {
   std::optional<UnixSeconds> detained_at;  // suspects: when detained or arrested
 };
 
+// The columns that hold vault ciphertext (services/sealed_columns.h says what each is bound to).
+// Key rotation and verification walk them; nothing else reads a column through this list.
+enum class SealedColumn {
+  kClueVictimIdentity,   // clues.victim_identity; row: clue id
+  kPersonIdentity,       // persons.identity_cipher; row: person id
+  kTotpSecret,           // user_auth.totp_secret; row: user id
+  kTotpPending,          // user_auth.totp_pending; row: user id
+  kContactPreferences,   // contact_preferences.cipher; row: person id
+  kNotificationPayload,  // notification_outbox.payload; row: notification id
+};
+inline constexpr SealedColumn kAllSealedColumns[] = {
+    SealedColumn::kClueVictimIdentity, SealedColumn::kPersonIdentity,
+    SealedColumn::kTotpSecret,         SealedColumn::kTotpPending,
+    SealedColumn::kContactPreferences, SealedColumn::kNotificationPayload};
+// "table.column", for messages and for the vault contexts.
+std::string_view SealedColumnName(SealedColumn column);
+
+// One stored ciphertext and the row's immutable facts that its vault context is made of; fields a
+// column does not use stay empty.
+struct SealedCell {
+  Id row = 0;
+  std::string cipher;
+  std::string reference;       // clues: the clue reference
+  Id case_id = 0;              // persons, contact preferences, notifications
+  std::string pseudonym;       // persons
+  Id person_id = 0;            // notifications
+  std::string kind;            // notifications
+  UnixSeconds created_at = 0;  // notifications
+};
+
 // Which cases a caller may see, expressed as storage filters. Built only by the policy point.
 struct CaseScope {
   bool all = false;                             // no restriction
@@ -79,9 +110,17 @@ struct CaseScope {
   std::optional<Id> team_member;                // cases where this user is on the team
   std::vector<Id> shared_units;                 // cases shared with / assisted by these units
   std::optional<Id> procuratorate_unit;         // cases transferred to this procuratorate
+  // Labelled cases (Case::stored_labels & hidden_labels) are in scope only through the team,
+  // the procuratorate, `label_cleared_prefixes` or a break-glass grant, not through
+  // unit_path_prefixes or shared_units.
+  std::uint32_t hidden_labels = 0;
+  std::vector<std::string> label_cleared_prefixes;
+  // Cases opened by break-glass (never a case with one of `grant_excluded_labels`).
+  std::vector<Id> break_glass_cases;
+  std::uint32_t grant_excluded_labels = 0;
   bool empty() const {
     return !all && unit_path_prefixes.empty() && !team_member && shared_units.empty() &&
-           !procuratorate_unit;
+           !procuratorate_unit && label_cleared_prefixes.empty() && break_glass_cases.empty();
   }
 };
 
@@ -97,6 +136,8 @@ struct Page {
 
 struct ClueQuery {
   std::vector<std::string> unit_path_prefixes;  // empty = no unit restriction
+  // Leaves out clues whose case carries one of these stored labels (restricted, sealed).
+  std::uint32_t hidden_case_labels = 0;
   std::optional<domain::ClueStatus> status;
   std::optional<domain::ReviewTrack> track;
   std::optional<Id> unit_id;  // exact receiving unit
@@ -354,13 +395,21 @@ class Repo {
   // Calls `fn` for every checkpoint in ascending (seq, id) order.
   virtual Status ScanAuditCheckpoints(const std::function<Status(const AuditCheckpoint&)>& fn) = 0;
   virtual StatusOr<ListResult<AuditHit>> SearchAudit(const AuditQuery& query) = 0;
-  // The case a person belongs to (for "who viewed this victim's record").
-  virtual StatusOr<std::optional<Id>> CaseOfPerson(Id person_id) = 0;
 
   virtual StatusOr<DashboardFigures> Dashboard(const DashboardQuery& query) = 0;
 
+  // ---- key rotation: the ciphertext columns, walked in row order
+  // Up to `limit` non-empty cells of `column` with row > `after_row`, ascending.
+  virtual StatusOr<std::vector<SealedCell>> ListSealedCells(SealedColumn column, Id after_row,
+                                                            int limit) = 0;
+  virtual StatusOr<long long> CountSealedCells(SealedColumn column) = 0;
+  // Replaces one cell's ciphertext (the same value under another key); NotFound if the row is gone.
+  virtual Status UpdateSealedCell(SealedColumn column, Id row, const std::string& cipher) = 0;
+
   // Interviews, consents, referrals, survivor codes and the outbox, in this same transaction.
   virtual VictimRepo& Victims() = 0;
+  // Sensitivity labels, break-glass grants and alerts, in this same transaction.
+  virtual AccessRepo& Access() = 0;
 
   // Case exports, in this same transaction.
   virtual ExportRepo& Exports() = 0;

@@ -2,7 +2,10 @@
 """Crash safety: kill -9 the server while clients write, restart, and check that every write the
 server acknowledged is there, that each is whole (its audit record committed with it), that the
 database passes SQLite's integrity check, and that the audit hash chain and its signed checkpoints
-still verify (`aegis audit verify`). Python's standard library only."""
+still verify (`aegis audit verify`). Then kill -9 `aegis keys rotate` twice at different points of
+its run and check each time that every encrypted record still opens (`aegis keys verify`) and that
+a server started on the half-rotated database reveals identities; a third run finishes the
+rotation and retires the old key. Python's standard library only."""
 import argparse
 import base64
 import hashlib
@@ -63,6 +66,100 @@ def start(aegis, db, port, log):
         except OSError:
             time.sleep(0.05)
     raise RuntimeError("server did not start")
+
+
+def keys(aegis, db, *args):
+    return subprocess.run([aegis, "keys", *args, "--db", db], capture_output=True, text=True)
+
+
+def rotate_and_kill(aegis, db, after_lines):
+    """Runs `aegis keys rotate` one record per transaction (each fsynced) and kills it -9 once it
+    has printed `after_lines` lines of progress; returns its exit status and the lines it printed."""
+    p = subprocess.Popen([aegis, "keys", "rotate", "--db", db, "--batch-size", "1"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in p.stderr:
+        lines.append(line.strip())
+        if len(lines) >= after_lines:
+            p.send_signal(signal.SIGKILL)
+            break
+    p.stderr.close()
+    p.wait()
+    return p.returncode, lines
+
+
+def identities_readable(aegis, db, log, supervisor):
+    """Starts a server on the database: a supervisor signs in with the second factor (an encrypted
+    TOTP secret) and an officer reveals the identities of victims on their cases. Returns problems."""
+    problems = []
+    port = free_port()
+    server = start(aegis, db, port, log)
+    try:
+        status, body = call(port, "POST", "/api/v1/auth/login",
+                            {"username": supervisor, "password": PASSWORD,
+                             "totp": totp_now(DEMO_TOTP_SECRET)})
+        if status != 200:
+            problems.append(f"{supervisor} could not sign in with the one-time code ({status})")
+        token = call(port, "POST", "/api/v1/auth/login",
+                     {"username": "officer", "password": PASSWORD})[1]["token"]
+        status, cases = call(port, "GET", "/api/v1/cases?limit=20", token=token)
+        revealed = 0
+        for c in (cases or {}).get("items", []):
+            status, detail = call(port, "GET", f"/api/v1/cases/{c['id']}", token=token)
+            for person in detail.get("persons", []) if status == 200 else []:
+                if person.get("role") != "victim":
+                    continue
+                status, identity = call(port, "GET", f"/api/v1/cases/{c['id']}/persons/"
+                                        f"{person['id']}/identity", token=token)
+                if status == 200 and identity.get("id_number"):
+                    revealed += 1
+                elif status not in (403, 404):
+                    problems.append(f"identity of case {c['id']} answered {status}")
+        if revealed == 0:
+            problems.append("no victim identity could be revealed")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return problems
+
+
+def kill_during_key_rotation(aegis, db, log):
+    failures = []
+    before = keys(aegis, db, "status")
+    print(before.stdout.strip())
+    # The first run is killed soon after the new keyring is on disk (records partly moved), the
+    # second, which resumes the same rotation, later on; the third finishes.
+    for round_no, after_lines in enumerate([4, 8]):
+        code, lines = rotate_and_kill(aegis, db, after_lines)
+        if code != -signal.SIGKILL:
+            failures.append(f"rotation run {round_no + 1} ended by itself ({code}): {lines}")
+        status = keys(aegis, db, "status")
+        print(f"rotation killed after: {lines[-1] if lines else '(nothing)'}")
+        print(status.stdout.strip())
+        if "retiring" not in status.stdout:
+            failures.append(f"after kill {round_no + 1} the old key is no longer retiring")
+        verify = keys(aegis, db, "verify")
+        print(verify.stdout.strip())
+        if verify.returncode != 0:
+            failures.append(f"after kill {round_no + 1}: aegis keys verify exited "
+                            f"{verify.returncode}: {(verify.stdout + verify.stderr).strip()}")
+        if round_no == 0:
+            failures += identities_readable(aegis, db, log, "sup.southern")
+    finished = subprocess.run([aegis, "keys", "rotate", "--db", db], capture_output=True, text=True)
+    print(finished.stdout.strip())
+    if finished.returncode != 0 or "resuming" not in finished.stderr:
+        failures.append(f"rerun of the rotation: exit {finished.returncode}, "
+                        f"{(finished.stdout + finished.stderr).strip()}")
+    status = keys(aegis, db, "status")
+    print(status.stdout.strip())
+    if "retiring" in status.stdout or status.stdout.count("master key ") != 1:
+        failures.append(f"after the rotation finished the keyring is not one key: {status.stdout}")
+    verify = keys(aegis, db, "verify")
+    print(verify.stdout.strip())
+    if verify.returncode != 0:
+        failures.append(f"after the rotation: aegis keys verify exited {verify.returncode}")
+    failures += identities_readable(aegis, db, log, "sup.northern")
+    return failures
 
 
 def main():
@@ -154,13 +251,15 @@ def main():
         if len(acknowledged) < 20:
             failures.append(f"only {len(acknowledged)} writes acknowledged: the test did not exercise much")
         print(f"acknowledged {len(acknowledged)}, stored {len(stored)} (the rest were in flight)")
+
+        failures += kill_during_key_rotation(aegis, db, log)
     finally:
         if server and server.poll() is None:
             server.kill()
         log.close()
         shutil.rmtree(work, ignore_errors=True)
     checks = ["no_acknowledged_write_lost", "integrity", "writes_whole", "recovers_and_serves",
-              "audit_chain_verifies"]
+              "audit_chain_verifies", "key_rotation_survives_kill"]
     failed = len(failures)
     for f in failures:
         print("FAIL", f)

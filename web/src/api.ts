@@ -19,6 +19,10 @@ export interface User {
   unit: Unit;
   /** Signed in with the password only while a second factor is required: enrol before anything else. */
   totp_enrolment_required?: boolean;
+  /** Purposes this user may state (X-Aegis-Purpose), the default first; from GET /auth/me. */
+  purposes?: string[];
+  /** The purpose the server applied to the /auth/me request. */
+  purpose?: string;
 }
 
 export interface UserRef {
@@ -170,6 +174,8 @@ export interface CaseSummary {
   lead_investigator_id: Id | null;
   lead_investigator_name: string | null;
   victim_pseudonyms: string[];
+  /** Sensitivity labels: minor_victim (derived), restricted, sealed. */
+  labels?: string[];
 }
 
 export interface MajorFlag {
@@ -266,6 +272,19 @@ export interface Case extends CaseSummary {
   shared_with_units: { id: Id; name: string; name_en: string }[];
   next_stages: NextStage[];
   can_reveal_identity: boolean;
+  /** Sections restricted to the case team (persons, victim_support, actions, timeline). */
+  restricted_sections: string[];
+  /** Sections left out of this response for the caller (shown as placeholders). */
+  hidden_sections: string[];
+  /** The court order behind a seal ('' when not sealed). */
+  seal_reference: string;
+  /** The caller may change labels and restricted sections (supervisors over the owning unit). */
+  can_label: boolean;
+  /** Sealed by court order: nobody may change the case. */
+  read_only: boolean;
+  /** Open to the caller only through a break-glass grant (read-only, every view recorded). */
+  via_break_glass: boolean;
+  break_glass_expires_at: string | null;
   /** May export a redacted case file for an audience outside the case team. */
   can_export?: boolean;
 }
@@ -286,6 +305,8 @@ export interface Worklist {
   counts: { overdue: number; due_soon: number; open_cases: number; open_actions: number };
   /** Stalled referrals (victim support); see victim-api.ts ReferralAlert. */
   referral_alerts?: import('./victim-api').ReferralAlert[];
+  /** Unread alerts, e.g. break-glass on my cases; see access-api.ts UserAlert. */
+  alerts?: import('./access-api').UserAlert[];
 }
 
 export interface Board {
@@ -352,8 +373,16 @@ export function setUnauthorizedHandler(h: UnauthorizedHandler): void {
 
 const BASE = '/api/v1';
 
+// Why the user is looking (X-Aegis-Purpose): set once the session is known (session.ts), sent
+// with every request after that and recorded by the server in each audit record.
+let purpose: string | null = null;
+export function setRequestPurpose(p: string | null): void {
+  purpose = p;
+}
+
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
+  if (purpose) headers['X-Aegis-Purpose'] = purpose;
   let payload: string | undefined;
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';

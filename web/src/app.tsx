@@ -17,9 +17,10 @@ import { PartnerReferralPage, PartnerReferralsPage } from './pages/referrals';
 import { SurvivorStatusPage } from './pages/status';
 import { WorklistPage } from './pages/worklist';
 import { afterLogin, currentPath, href, navigate, rememberReturn, routeStore, type Route } from './router';
-import { can, enrolStore, loadSession, sessionStore, type Capability, type Session } from './session';
+import { BreakGlassReviewPage } from './pages/access';
+import { can, choosePurpose, enrolStore, forgetPurpose, loadSession, purposeStore, sessionStore, type Capability, type Session } from './session';
 import { useStore } from './store';
-import { ErrorState, PageHeader, Spinner, Toasts } from './ui';
+import { ErrorState, PageHeader, Select, Spinner, toast, Toasts } from './ui';
 import type { MessageKey } from './locales/zh';
 
 setUnauthorizedHandler(() => {
@@ -76,6 +77,7 @@ function Header({ s, route }: { s: Session; route: Route }) {
     }
     setBusy(false);
     rememberReturn(null);
+    forgetPurpose();
     sessionStore.set(null);
     navigate('/login', undefined, true);
   };
@@ -134,7 +136,58 @@ function Header({ s, route }: { s: Session; route: Route }) {
           </button>
         </div>
       </div>
+      <PurposeBar s={s} />
     </header>
+  );
+}
+
+/**
+ * The purpose of access (X-Aegis-Purpose) under the top bar: what the user states as the reason for
+ * looking, sent with every request and recorded in each audit record. Users whose role allows one
+ * purpose see it as text.
+ */
+function PurposeBar({ s }: { s: Session }) {
+  const current = useStore(purposeStore);
+  const purposes = s.user.purposes ?? [];
+  if (!purposes.length || !current) return null;
+  const change = (p: string) => {
+    if (p === current) return;
+    choosePurpose(p);
+    toast(t('purposeUi.changed', { p: label('purpose', p) }), 'info');
+  };
+  const note = current === 'analysis' ? t('purposeUi.note.analysis') : '';
+  return (
+    <div class="purpose-bar" data-testid="purpose-bar" data-purpose={current}>
+      <div class="purpose-inner">
+        {purposes.length > 1 ? (
+          <>
+            <label for="purpose-select" class="purpose-label">
+              {t('purposeUi.label')}
+              {t('common.colon')}
+            </label>
+            <Select id="purpose-select" class="purpose-select" value={current} aria-describedby="purpose-hint" onChange={(e) => change(e.currentTarget.value)} data-testid="purpose-select">
+              {purposes.map((p) => (
+                <option key={p} value={p}>
+                  {label('purpose', p)}
+                </option>
+              ))}
+            </Select>
+          </>
+        ) : (
+          <span class="purpose-label">
+            {t('purposeUi.label')}
+            {t('common.colon')}
+            <strong class="purpose-fixed" data-testid="purpose-fixed">
+              {label('purpose', current)}
+            </strong>
+          </span>
+        )}
+        <span id="purpose-hint" class="purpose-hint">
+          {t('purposeUi.hint')}
+          {note && <> {note}</>}
+        </span>
+      </div>
+    </div>
   );
 }
 
@@ -191,6 +244,7 @@ function Page({ route }: { route: Route }) {
     case 'account':
       return b ? <NotFound /> : <AccountPage user={session().user} />;
     case 'audit':
+      if (b === 'break-glass') return route.segments.length === 2 ? gate('reviewBreakGlass', <BreakGlassReviewPage query={route.query} />) : <NotFound />;
       return b ? <NotFound /> : gate('audit', <AuditPage query={route.query} />);
     case 'referrals': {
       if (!b) return gate('referrals', <PartnerReferralsPage query={route.query} />);
@@ -206,6 +260,8 @@ export function App() {
   const s = useStore(sessionStore);
   const enrolling = useStore(enrolStore);
   const route = useStore(routeStore);
+  // A new purpose applies to what is shown: the page is mounted afresh and loads again.
+  const purpose = useStore(purposeStore);
   useStore(langStore); // re-render everything when the language changes
   const [bootError, setBootError] = useState<unknown>(null);
 
@@ -292,7 +348,7 @@ export function App() {
       </a>
       <Header s={s} route={route} />
       <main id="main" tabIndex={-1} class="main">
-        <Page route={route} />
+        <Page key={purpose ?? ''} route={route} />
       </main>
       <Toasts />
     </>

@@ -71,7 +71,11 @@ export type EnumGroup =
   | 'event'
   | 'dupReason'
   | 'spanKind'
-  | 'exportAudience';
+  | 'exportAudience'
+  | 'purpose'
+  | 'caseLabel'
+  | 'caseLabelShort'
+  | 'section';
 
 /** Label of an API enum value. Unknown values are shown as sent (and reported in the console). */
 export function label(group: EnumGroup, value: string | null | undefined): string {
@@ -104,6 +108,15 @@ export function fmtDateTime(iso: string | null | undefined): string {
     minute: '2-digit',
     hour12: false,
   }).format(d);
+}
+
+/** "14:05"; with the date when `iso` is not today. */
+export function fmtTimeOfDay(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  if (d.toDateString() !== new Date().toDateString()) return fmtDateTime(iso);
+  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
 }
 
 export function fmtDate(iso: string | null | undefined): string {

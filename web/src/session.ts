@@ -1,5 +1,5 @@
 // The signed-in user and reference data fetched once per session.
-import { api, type Meta, type Unit, type User, type UserRef } from './api';
+import { api, setRequestPurpose, type Meta, type Unit, type User, type UserRef } from './api';
 import { langStore } from './i18n';
 import { createStore } from './store';
 
@@ -26,19 +26,81 @@ export const enrolStore = createStore<User | null>(null);
 
 /** Loads the session; null when the session may only enrol a second factor (see enrolStore). */
 export async function loadSession(user?: User): Promise<Session | null> {
-  const u = user ?? (await api.me());
-  if (u.totp_enrolment_required) {
-    enrolStore.set(u);
+  // Until the user is known no purpose is stated: the server applies the role's default.
+  setRequestPurpose(null);
+  const first = user ?? (await api.me());
+  if (first.totp_enrolment_required) {
+    enrolStore.set(first);
     sessionStore.set(null);
     return null;
   }
   enrolStore.set(null);
-  const [meta, units] = await Promise.all([api.meta(), api.units()]);
+  // The sign-in answer has no purposes; /auth/me has them.
+  const [u, meta, units] = await Promise.all([first.purposes ? Promise.resolve(first) : api.me(), api.meta(), api.units()]);
   const s: Session = { user: u, meta, units: units.items };
   usersCache = null;
+  applyPurpose(u);
   sessionStore.set(s);
   return s;
 }
+
+// ---- Purpose of access (X-Aegis-Purpose). One per browser tab, kept in sessionStorage under
+// "aegis.purpose" as {user, purpose}: an id and a purpose name, nothing about cases or people.
+
+const PURPOSE_KEY = 'aegis.purpose';
+/** The purpose sent with every request (null while signed out). */
+export const purposeStore = createStore<string | null>(null);
+
+function storedPurpose(userId: number): string | null {
+  try {
+    const raw = sessionStorage.getItem(PURPOSE_KEY);
+    if (!raw) return null;
+    const v = JSON.parse(raw) as { user?: unknown; purpose?: unknown };
+    return v.user === userId && typeof v.purpose === 'string' ? v.purpose : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Picks the stored purpose when the user may still state it, else the role's default. */
+function applyPurpose(u: User): void {
+  const allowed = u.purposes ?? [];
+  const stored = storedPurpose(u.id);
+  const p = stored && allowed.includes(stored) ? stored : (allowed[0] ?? u.purpose ?? null);
+  setRequestPurpose(p);
+  purposeStore.set(p);
+}
+
+/** Changes the purpose of this tab's requests from now on. */
+export function choosePurpose(p: string): void {
+  const u = sessionStore.get()?.user;
+  if (!u || !(u.purposes ?? []).includes(p)) return;
+  try {
+    sessionStorage.setItem(PURPOSE_KEY, JSON.stringify({ user: u.id, purpose: p }));
+  } catch {
+    /* storage unavailable: the choice lasts until reload */
+  }
+  setRequestPurpose(p);
+  purposeStore.set(p);
+}
+
+/** Forgets the purpose on sign-out (also when the session ends on the server). */
+export function forgetPurpose(): void {
+  try {
+    sessionStorage.removeItem(PURPOSE_KEY);
+  } catch {
+    /* ignore */
+  }
+  setRequestPurpose(null);
+  purposeStore.set(null);
+}
+
+sessionStore.subscribe((s) => {
+  if (!s) {
+    setRequestPurpose(null);
+    purposeStore.set(null);
+  }
+});
 
 let usersCache: Promise<UserRef[]> | null = null;
 /** Users of the caller's unit subtree, for owner / officer / team pickers. */
@@ -67,18 +129,29 @@ export function unitLabel(id: number | null | undefined, fallback?: string | nul
   return langStore.get() === 'en' ? u.name_en || u.name : u.name || u.name_en;
 }
 
-export type Capability = 'intake' | 'clues' | 'decide' | 'board' | 'cases' | 'editCase' | 'dashboard' | 'audit' | 'referrals';
+export type Capability =
+  | 'intake'
+  | 'clues'
+  | 'decide'
+  | 'board'
+  | 'cases'
+  | 'editCase'
+  | 'dashboard'
+  | 'audit'
+  | 'referrals'
+  | 'breakGlass'
+  | 'reviewBreakGlass';
 
 // Mirrors the server's policy (src/services/policy.cc); the server stays the authority.
 const caps: Record<string, Capability[]> = {
-  officer: ['intake', 'clues', 'cases', 'editCase', 'dashboard'],
-  supervisor: ['intake', 'clues', 'decide', 'board', 'cases', 'editCase', 'dashboard', 'audit'],
-  analyst: ['clues', 'cases', 'dashboard'],
-  forensic: ['cases'],
-  prosecutor: ['cases'],
+  officer: ['intake', 'clues', 'cases', 'editCase', 'dashboard', 'breakGlass'],
+  supervisor: ['intake', 'clues', 'decide', 'board', 'cases', 'editCase', 'dashboard', 'audit', 'breakGlass', 'reviewBreakGlass'],
+  analyst: ['clues', 'cases', 'dashboard', 'breakGlass'],
+  forensic: ['cases', 'breakGlass'],
+  prosecutor: ['cases', 'breakGlass'],
   partner: ['referrals'], // a partner agency's own referrals, nothing else
   administrator: [],
-  privacy_officer: ['audit'],
+  privacy_officer: ['audit', 'reviewBreakGlass'],
 };
 
 export function can(cap: Capability, role = sessionStore.get()?.user.role): boolean {

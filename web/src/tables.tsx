@@ -1,6 +1,7 @@
 // Tables shared by several pages: clues, cases, actions.
 import type { Action, CaseSummary, ClueSummary, Id } from './api';
-import { fmtDateTime, label, t } from './i18n';
+import { fmtDateTime, has, label, t } from './i18n';
+import type { MessageKey } from './locales/zh';
 import { href } from './router';
 import { unitLabel } from './session';
 import { Badge, DeadlineBadge, MajorBadge, StageBadge } from './ui';
@@ -48,10 +49,35 @@ export function ClueTable({ items, caption, showStatus = false }: { items: ClueS
   );
 }
 
-export function CaseFlags({ c }: { c: Pick<CaseSummary, 'major' | 'historic' | 'reopened'> }) {
+const labelTone: Record<string, string> = { minor_victim: 'warn', restricted: 'accent', sealed: 'danger' };
+// A symbol beside the text, so that a label is never told by colour alone.
+const labelIcon: Record<string, string> = { minor_victim: '◆', restricted: '⊘', sealed: '■' };
+
+/**
+ * Sensitivity labels of a case (minor victim, restricted, sealed). `compact` (lists) shows short
+ * names with the full meaning as title; the case header shows full names and the court order.
+ */
+export function LabelBadges({ labels, sealReference, compact = false }: { labels: string[] | undefined; sealReference?: string; compact?: boolean }) {
+  const known = (labels ?? []).filter((l) => l in labelTone);
+  if (!known.length) return null;
+  return (
+    <>
+      {known.map((l) => (
+        <span key={l} class={`badge badge-${labelTone[l]} label-badge ${compact ? '' : 'label-badge-full'}`} data-label={l} title={has(`caseLabel.title.${l}`) ? t(`caseLabel.title.${l}` as MessageKey) : undefined}>
+          <span aria-hidden="true">{labelIcon[l]} </span>
+          {compact ? label('caseLabelShort', l) : label('caseLabel', l)}
+          {!compact && l === 'sealed' && sealReference ? <span class="label-extra"> · {t('caseLabel.courtOrder', { ref: sealReference })}</span> : null}
+        </span>
+      ))}
+    </>
+  );
+}
+
+export function CaseFlags({ c, full = false }: { c: Pick<CaseSummary, 'major' | 'historic' | 'reopened' | 'labels'> & { seal_reference?: string }; full?: boolean }) {
   return (
     <span class="flags">
       {c.major && <MajorBadge />}
+      <LabelBadges labels={c.labels} sealReference={c.seal_reference} compact={!full} />
       {c.historic && <Badge tone="muted">{t('case.historic')}</Badge>}
       {c.reopened && <Badge tone="warn">{t('case.reopened')}</Badge>}
     </span>

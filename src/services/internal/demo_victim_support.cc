@@ -171,7 +171,7 @@ Status DemoVictimSupport::AddForCase(storage::Repo& r, const Case& c, Id victim_
     p.notify_case_progress = Chance(0.8);
     if (Chance(0.3)) p.notes = "请勿在工作时间来电；不要留语音信箱。";
     AEGIS_RETURN_IF_ERROR(vr.PutContactPreferences(
-        {victim_id, c.id, EncryptPreferences(vault_, p), officer, consent_at}));
+        {victim_id, c.id, EncryptPreferences(vault_, p, victim_id), officer, consent_at}));
     AEGIS_RETURN_IF_ERROR(event(consent_at, officer, "contact_preferences_set",
                                 {{"pseudonym", "V1"}, {"person_id", victim_id}}));
   }

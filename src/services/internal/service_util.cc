@@ -1,5 +1,6 @@
 #include "services/internal/service_util.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "domain/identity_check.h"
@@ -121,7 +122,29 @@ storage::AuditRecord MakeAudit(const Principal& p, UnixSeconds now, std::string 
   r.allowed = allowed;
   r.detail = detail.dump();
   r.remote = p.remote;
+  // System principals (CLI, demo) have no user and state no purpose.
+  if (p.user.id) r.purpose = std::string(domain::ToString(p.purpose));
   return r;
+}
+
+StatusOr<LoadedCase> LoadCaseFor(storage::Repo& r, const Policy& policy, const Principal& p,
+                                 Id id) {
+  // The scope check comes first and alone: an unknown id and a case out of scope take the same
+  // path (one query) and give the same answer, so neither the body nor the time tells them apart.
+  storage::CaseScope scope = policy.CaseScopeFor(p);
+  AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(id, scope));
+  if (!visible) return Status::NotFound("case not found");
+  AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(id));
+  if (!c) return Status::NotFound("case not found");
+  LoadedCase out;
+  out.c = std::move(*c);
+  if (std::find(scope.break_glass_cases.begin(), scope.break_glass_cases.end(), id) !=
+      scope.break_glass_cases.end()) {
+    scope.break_glass_cases.clear();
+    AEGIS_ASSIGN_OR_RETURN(bool ordinary, r.CaseInScope(id, scope));
+    out.via_break_glass = !ordinary;
+  }
+  return out;
 }
 
 std::string FormatReference(const std::string& prefix, UnixSeconds at, long long number) {

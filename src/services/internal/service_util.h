@@ -42,6 +42,16 @@ storage::AuditRecord MakeAudit(const Principal& p, UnixSeconds now, std::string 
                                std::string object_type, std::optional<Id> object_id, bool allowed,
                                const nlohmann::json& detail = nlohmann::json::object());
 
+// A case the caller may open, and how.
+struct LoadedCase {
+  domain::Case c;
+  bool via_break_glass = false;  // open to the caller only through a break-glass grant
+};
+
+// Loads a case the caller may open. Cases outside the caller's scope are reported exactly like
+// unknown ids (NotFound, same message, same queries), so a response never reveals that one exists.
+StatusOr<LoadedCase> LoadCaseFor(storage::Repo& r, const Policy& policy, const Principal& p, Id id);
+
 // Formats "XS-2026-000123" from a prefix, year and number.
 std::string FormatReference(const std::string& prefix, UnixSeconds at, long long number);
 

@@ -1,5 +1,7 @@
 #include "services/internal/victim_notify.h"
 
+#include <sodium.h>
+
 #include <cctype>
 
 namespace aegis::services::internal {
@@ -32,7 +34,7 @@ json ChannelsJson(const std::vector<ContactChannel>& channels) {
 
 }  // namespace
 
-std::string EncryptPreferences(const Vault& vault, const ContactPreferences& p) {
+std::string EncryptPreferences(const Vault& vault, const ContactPreferences& p, Id person_id) {
   const json j = {{"channels", ChannelsJson(p.channels)},
                   {"phone", p.phone},
                   {"window_start_minute", p.window_start_minute},
@@ -46,12 +48,18 @@ std::string EncryptPreferences(const Vault& vault, const ContactPreferences& p) 
                   {"guardian_name", p.guardian_name},
                   {"guardian_phone", p.guardian_phone},
                   {"notes", p.notes}};
-  return vault.Encrypt(j.dump(), kPreferencesContext);
+  std::string text = j.dump();
+  std::string out = vault.Encrypt(text, ContactPreferencesContext(person_id));
+  sodium_memzero(text.data(), text.size());
+  return out;
 }
 
-StatusOr<ContactPreferences> DecryptPreferences(const Vault& vault, std::string_view cipher) {
-  AEGIS_ASSIGN_OR_RETURN(std::string text, vault.Decrypt(cipher, kPreferencesContext));
+StatusOr<ContactPreferences> DecryptPreferences(const Vault& vault,
+                                                const storage::ContactPreferencesRecord& record) {
+  AEGIS_ASSIGN_OR_RETURN(std::string text,
+                         vault.Decrypt(record.cipher, ContactPreferencesContext(record.person_id)));
   const json j = json::parse(text, nullptr, false);
+  sodium_memzero(text.data(), text.size());
   if (!j.is_object()) return Status::Internal("contact preferences are not valid JSON");
   ContactPreferences p;
   if (j.contains("channels") && j["channels"].is_array()) {
@@ -82,7 +90,7 @@ Status QueueNotification(storage::Repo& r, const Vault& vault, Id case_id, Id pe
   std::optional<ContactPreferences> prefs;
   AEGIS_ASSIGN_OR_RETURN(auto record, r.Victims().GetContactPreferences(person_id));
   if (record) {
-    AEGIS_ASSIGN_OR_RETURN(prefs, DecryptPreferences(vault, record->cipher));
+    AEGIS_ASSIGN_OR_RETURN(prefs, DecryptPreferences(vault, *record));
   }
   const DeliveryDecision d = DecideDelivery(prefs, kind, now);
   storage::NotificationRecord n;
@@ -99,7 +107,8 @@ Status QueueNotification(storage::Repo& r, const Vault& vault, Id case_id, Id pe
   n.created_at = n.updated_at = now;
   const json payload = {
       {"event", ToString(kind)}, {"detail", detail}, {"text", MessageText(kind, d.language)}};
-  n.payload_cipher = vault.Encrypt(payload.dump(), kNotificationContext);
+  n.payload_cipher = vault.Encrypt(
+      payload.dump(), NotificationPayloadContext(case_id, person_id, kind, n.created_at));
   return r.Victims().InsertNotification(n).status();
 }
 

@@ -6,13 +6,10 @@
 #include <optional>
 
 #include "services/crypto.h"
+#include "services/sealed_columns.h"
 #include "storage/victim_store.h"
 
 namespace aegis::services::internal {
-
-// The encryption context of outbox payloads and of contact preferences.
-inline constexpr const char* kNotificationContext = "aegis.notification.v1";
-inline constexpr const char* kPreferencesContext = "aegis.contact-preferences.v1";
 
 // Queues one notification to victim `person_id` of case `case_id` as their preferences allow.
 // `detail` says what happened (stored encrypted with the message text).
@@ -30,10 +27,11 @@ Status NotifyStageChange(storage::Repo& r, const Vault& vault, const domain::Cas
 Status NotifyChecklistChange(storage::Repo& r, const Vault& vault, const domain::Case& c,
                              const std::string& key, bool done, UnixSeconds now);
 
-// Contact preferences to and from their encrypted JSON form.
-std::string EncryptPreferences(const Vault& vault, const domain::ContactPreferences& prefs);
-StatusOr<domain::ContactPreferences> DecryptPreferences(const Vault& vault,
-                                                        std::string_view cipher);
+// Contact preferences to and from their encrypted JSON form, sealed for the person's row.
+std::string EncryptPreferences(const Vault& vault, const domain::ContactPreferences& prefs,
+                               domain::Id person_id);
+StatusOr<domain::ContactPreferences> DecryptPreferences(
+    const Vault& vault, const storage::ContactPreferencesRecord& record);
 
 // Survivor status codes: typed codes are normalised (case, dashes, spaces; O read as 0, I and L as
 // 1) and stored only as a keyed hash bound to the case.

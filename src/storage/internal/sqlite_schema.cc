@@ -375,6 +375,50 @@ CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
   BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
 )SQL";
 
+// Need-to-know access (issue 3): sensitivity labels on cases, break-glass grants and in-app alerts.
+constexpr std::string_view kV6Access = R"SQL(
+ALTER TABLE cases ADD COLUMN labels INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN restricted_sections INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN seal_reference TEXT NOT NULL DEFAULT '';
+CREATE INDEX cases_labelled ON cases(labels) WHERE labels <> 0;
+-- Team members are named on few cases (imports and most routine cases name none): partial indexes
+-- cost a bulk load only a scan. "col = ?" implies "col IS NOT NULL", so lookups still use them.
+DROP INDEX cases_lead;
+DROP INDEX cases_manager;
+DROP INDEX cases_coordinator;
+CREATE INDEX cases_lead ON cases(lead_investigator_id) WHERE lead_investigator_id IS NOT NULL;
+CREATE INDEX cases_manager ON cases(case_manager_id) WHERE case_manager_id IS NOT NULL;
+CREATE INDEX cases_coordinator ON cases(file_coordinator_id) WHERE file_coordinator_id IS NOT NULL;
+
+CREATE TABLE break_glass_grants (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  reason TEXT NOT NULL,
+  granted_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  reviewed_by INTEGER REFERENCES users(id),
+  reviewed_at INTEGER,
+  justified INTEGER,
+  review_note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX break_glass_user ON break_glass_grants(user_id, expires_at);
+CREATE INDEX break_glass_case ON break_glass_grants(case_id);
+CREATE INDEX break_glass_unreviewed ON break_glass_grants(id) WHERE reviewed_at IS NULL;
+
+CREATE TABLE user_alerts (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL,
+  case_id INTEGER REFERENCES cases(id),
+  grant_id INTEGER REFERENCES break_glass_grants(id),
+  detail TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  read_at INTEGER
+);
+CREATE INDEX user_alerts_user ON user_alerts(user_id, id);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -385,7 +429,8 @@ const std::vector<Migration>& SqliteMigrations() {
       {4, "sign-in hardening: session ids, lockout, TOTP", kV4SignIn},
       {5, "victim support: interviews, consents, referrals, survivor codes, outbox",
        VictimSupportMigrationSql()},
-      // 6 and 7 are taken by work on other branches; the number may change when they merge.
+      {6, "need-to-know access: sensitivity labels, break-glass grants, alerts", kV6Access},
+      // 7 is taken by work on another branch; the number may change when it merges.
       {8, "case exports: redacted case files handed outside the case team", ExportMigrationSql()},
   };
   return kMigrations;

@@ -3,10 +3,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { searchAudit, type AuditRecord } from '../audit-api';
 import type { UserRef } from '../api';
-import { colon, fmtDateTime, has, t } from '../i18n';
+import { colon, fmtDateTime, has, label, t } from '../i18n';
 import { href, navigate } from '../router';
 import { can, teamUsers, unitById, unitLabel } from '../session';
 import { Badge, Check, Empty, ErrorState, PageHeader, Pagination, Section, Select, Skeleton, useAsync, useTitle } from '../ui';
+import { AuditTabs } from './access';
 
 const PAGE = 50;
 const ACTIONS = [
@@ -23,8 +24,12 @@ const ACTIONS = [
   'case.share',
   'auth.login',
   'audit.search',
+  'case.break_glass',
+  'case.labels',
+  'break_glass.review',
+  'purpose.state',
 ];
-const OBJECT_TYPES = ['case', 'clue', 'person', 'assistance', 'user', 'audit'];
+const OBJECT_TYPES = ['case', 'clue', 'person', 'assistance', 'user', 'audit', 'break_glass'];
 
 function idOf(v: string | null): number | undefined {
   return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
@@ -115,6 +120,7 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
         title={t('audit.title')}
         sub={list.data ? t('common.total', { n: list.data.total_capped ? `${list.data.total}+` : list.data.total }) : <span class="skeleton skeleton-inline" style={{ width: '5em' }} />}
       />
+      <AuditTabs active="audit" />
       <p class="muted audit-intro">{t('audit.intro')}</p>
       <ul class="chip-list audit-presets" aria-label={t('audit.presets')}>
         <li>
@@ -135,6 +141,11 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
         <li>
           <button type="button" class={`chip audit-preset ${action === 'identity.reveal' ? 'is-active' : ''}`} aria-pressed={action === 'identity.reveal'} onClick={() => preset({ action: 'identity.reveal' })} data-testid="preset-reveals">
             {t('audit.preset.reveals')}
+          </button>
+        </li>
+        <li>
+          <button type="button" class={`chip audit-preset ${action === 'case.break_glass' ? 'is-active' : ''}`} aria-pressed={action === 'case.break_glass'} onClick={() => preset({ action: 'case.break_glass' })} data-testid="preset-break-glass">
+            {t('audit.preset.breakGlass')}
           </button>
         </li>
       </ul>
@@ -336,7 +347,15 @@ function AuditTable({ items, onObject, onUser }: { items: AuditRecord[]; onObjec
                   )}
                 </td>
                 <td class="nowrap">{r.allowed ? <Badge tone="success">{t('audit.allowed')}</Badge> : <Badge tone="danger">{t('audit.refused')}</Badge>}</td>
-                <td>{r.purpose || <span class="muted">–</span>}</td>
+                <td>
+                  {r.purpose === 'emergency' ? (
+                    <Badge tone="danger">{label('purpose', r.purpose)}</Badge>
+                  ) : r.purpose ? (
+                    label('purpose', r.purpose)
+                  ) : (
+                    <span class="muted">–</span>
+                  )}
+                </td>
                 <td class="mono small">{r.remote || '–'}</td>
                 <td class="num mono small" title={`${t('audit.hash')}${colon()}${r.hash}`}>
                   {r.seq}

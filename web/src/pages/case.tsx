@@ -6,7 +6,7 @@ import { ApiError, api, type Action, type Case, type CaseEvent, type Identity, t
 import { FactsList } from '../facts';
 import { colon, fmtDate, fmtDateTime, label, lang, loc, t } from '../i18n';
 import { href } from '../router';
-import { can, session, teamUsers, unitById, unitLabel } from '../session';
+import { session, teamUsers, unitById, unitLabel } from '../session';
 import { CaseFlags } from '../tables';
 import {
   Alert,
@@ -28,6 +28,8 @@ import {
   useTitle, Select} from '../ui';
 import { checkPhone, checkResidentId, endOfLocalDay, isoToLocalDate, parseIntStrict, validDate } from '../validate';
 import { isVictimEvent, VictimEventDetail, VictimSupportPanel } from './victim-support';
+import { CaseAccessBanners, CaseDenied, mayEdit, RestrictedSection, SensitivityPanel } from './access';
+import type { CaseSection } from '../access-api';
 
 type Update = (c: Case) => void;
 
@@ -73,9 +75,9 @@ function CaseHeader({ c }: { c: Case }) {
           <h1 id="page-title" tabIndex={-1} class="case-title">
             {c.title}
           </h1>
-          <div class="flags">
+          <div class="flags" data-testid="case-flags">
             <StageBadge stage={c.stage} />
-            <CaseFlags c={c} />
+            <CaseFlags c={c} full />
           </div>
         </div>
         <div class="btn-row case-head-actions">
@@ -163,7 +165,7 @@ function whyNot(c: Case, ns: Case['next_stages'][number]): string {
     if (!rule.allowed_roles.includes(s.user.role)) {
       return t('stage.whyRole', { roles: rule.allowed_roles.map((r) => label('role', r)).join(lang() === 'zh' ? '、' : ', ') });
     }
-    if (rule.requires_suspect && !c.persons.some((p) => p.role === 'suspect')) return t('stage.whySuspect');
+    if (rule.requires_suspect && !c.hidden_sections.includes('persons') && !c.persons.some((p) => p.role === 'suspect')) return t('stage.whySuspect');
     if (rule.requires_prosecution_checklist) {
       const missing = c.checklist.filter((i) => i.required_for_prosecution && !i.done_at);
       if (missing.length) return t('stage.whyChecklist', { items: missing.map((i) => loc(i.label, i.label_en)).join(lang() === 'zh' ? '、' : ', ') });
@@ -215,7 +217,9 @@ function StagePanel({ c, onUpdate }: { c: Case; onUpdate: Update }) {
         <span class="muted">{t('stage.current')}{colon()}</span>
         <StageBadge stage={c.stage} />
       </p>
-      {c.next_stages.length === 0 ? (
+      {c.read_only || c.via_break_glass ? (
+        <p class="muted" data-testid="stage-read-only">{t('stage.readOnly')}</p>
+      ) : c.next_stages.length === 0 ? (
         <p class="muted">{t('stage.none')}</p>
       ) : (
         <ul class="transitions" data-testid="transitions">
@@ -432,7 +436,7 @@ function PersonsPanel({ c, onUpdate, reload }: { c: Case; onUpdate: Update; relo
       setLoadingId(null);
     }
   };
-  const canEdit = can('editCase');
+  const canEdit = mayEdit(c);
   return (
     <Section
       title={t('persons.title')}
@@ -557,7 +561,7 @@ function ChecklistPanel({ c, onUpdate }: { c: Case; onUpdate: Update }) {
   };
   const stages: string[] = [];
   for (const i of c.checklist) if (!stages.includes(i.stage)) stages.push(i.stage);
-  const editable = can('editCase');
+  const editable = mayEdit(c);
   return (
     <Section
       title={t('checklist.title')}
@@ -758,7 +762,7 @@ const actionTone: Record<string, string> = { allocated: 'neutral', in_progress: 
 
 function ActionsPanel({ c, onUpdate, users }: { c: Case; onUpdate: Update; users: UserRef[] | null }) {
   const [editing, setEditing] = useState<Action | null | 'new'>(null);
-  const editable = can('editCase');
+  const editable = mayEdit(c);
   return (
     <Section
       title={t('actions.title')}
@@ -829,7 +833,7 @@ function TeamPanel({ c, onUpdate, users }: { c: Case; onUpdate: Update; users: U
   const [v, setV] = useState(init);
   useEffect(() => setV(init()), [c.team?.case_manager?.id, c.team?.lead_investigator?.id, c.team?.file_coordinator?.id]);
   const m = useMutation();
-  const editable = can('editCase');
+  const editable = mayEdit(c);
   const roles = ['case_manager', 'lead_investigator', 'file_coordinator'] as const;
   const dirty = JSON.stringify(v) !== JSON.stringify(init());
   const submit = async (e: Event) => {
@@ -940,7 +944,7 @@ function AssistancePanel({ c, onUpdate, reload }: { c: Case; onUpdate: Update; r
   const [answer, setAnswer] = useState<{ id: number; accept: boolean } | null>(null);
   const m = useMutation();
   const units = s.units.filter((u) => u.id !== c.unit_id && u.type !== 'partner' && u.type !== 'procuratorate');
-  const editable = can('editCase');
+  const editable = mayEdit(c);
   const submit = async (e: Event) => {
     e.preventDefault();
     const er: Record<string, string> = {};
@@ -992,7 +996,7 @@ function AssistancePanel({ c, onUpdate, reload }: { c: Case; onUpdate: Update; r
                 </p>
               )}
               <p class="small muted">{fmtDateTime(a.created_at)}</p>
-              {a.status === 'requested' && a.to_unit_id === s.user.unit?.id && s.user.role === 'supervisor' && (
+              {editable && a.status === 'requested' && a.to_unit_id === s.user.unit?.id && s.user.role === 'supervisor' && (
                 <div class="btn-row">
                   <button type="button" class="btn btn-primary btn-sm" onClick={() => setAnswer({ id: a.id, accept: true })}>
                     {t('assist.accept')}
@@ -1054,7 +1058,7 @@ function SharesPanel({ c, onUpdate }: { c: Case; onUpdate: Update }) {
   const m = useMutation();
   const taken = new Set([c.unit_id, ...c.shared_with_units.map((u) => u.id)]);
   const units = s.units.filter((u) => !taken.has(u.id) && u.type !== 'partner' && u.type !== 'procuratorate');
-  const editable = can('editCase');
+  const editable = mayEdit(c);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!unit) {
@@ -1174,6 +1178,14 @@ function EventDetail({ c, e, names }: { c: Case; e: CaseEvent; names: Names }) {
   if (unit) push('eventDetail.unit', unit);
   if (typeof d.accepted === 'boolean') parts.push(<span key="acc">{d.accepted ? t('assistStatus.accepted') : t('assistStatus.declined')}</span>);
   if (str(d.deadline)) push('case.stageDeadline', `${str(d.deadline_label) ? `${d.deadline_label as string} ` : ''}${fmtDateTime(d.deadline as string)}`);
+  if (Array.isArray(d.labels)) {
+    const names = (d.labels as unknown[]).filter((x): x is string => typeof x === 'string').map((x) => label('caseLabel', x));
+    push('eventDetail.labels', names.length ? names.join(lang() === 'zh' ? '、' : ', ') : t('common.none'));
+  }
+  if (Array.isArray(d.restricted_sections)) {
+    const names = (d.restricted_sections as unknown[]).filter((x): x is string => typeof x === 'string').map((x) => label('section', x));
+    push('eventDetail.sections', names.length ? names.join(lang() === 'zh' ? '、' : ', ') : t('common.none'));
+  }
   if (str(d.reason)) push('eventDetail.reason', <span class="prewrap">{d.reason as string}</span>);
   if (e.kind === 'exported' && str(d.audience)) push('eventDetail.audience', label('exportAudience', d.audience as string));
   if (!parts.length) return null;
@@ -1211,6 +1223,7 @@ function TimelinePanel({ c, users }: { c: Case; users: UserRef[] | null }) {
 // ------------------------------------------------------------------ page
 
 const SECTIONS: [string, Parameters<typeof t>[0]][] = [
+  ['sensitivity', 'sens.title'],
   ['persons', 'persons.title'],
   ['checklist', 'checklist.title'],
   ['victim-support', 'vs.title'],
@@ -1237,10 +1250,13 @@ export function CasePage({ id }: { id: number }) {
   const c = useAsync(() => api.case(id), [id]);
   const users = useTeamUsers();
   const data = c.data;
-  useTitle(data ? `${data.reference}` : t('case.listTitle'));
+  const denied = c.error instanceof ApiError && c.error.status === 404 && !data;
+  useTitle(data ? `${data.reference}` : denied ? t('denied.title') : t('case.listTitle'));
 
   if (c.error !== undefined && !data) {
-    const nf = c.error instanceof ApiError && (c.error.status === 404 || c.error.status === 403);
+    // Unknown and out-of-scope cases answer alike (404): say so calmly and offer break-glass.
+    if (denied) return <CaseDenied id={id} onOpened={c.reload} />;
+    const nf = c.error instanceof ApiError && c.error.status === 403;
     return (
       <div>
         <PageHeader title={t('case.listTitle')} />
@@ -1269,11 +1285,20 @@ export function CasePage({ id }: { id: number }) {
     );
   }
   const update = (nc: Case) => c.setData(nc);
+  const hidden = (s: CaseSection) => data.hidden_sections.includes(s);
+  const sections = SECTIONS.filter(([sid]) => sid !== 'sensitivity' || data.can_label);
   return (
-    <div data-testid="case-page" data-case-id={data.id} data-stage={data.stage}>
+    <div
+      data-testid="case-page"
+      data-case-id={data.id}
+      data-stage={data.stage}
+      data-read-only={data.read_only ? 'true' : 'false'}
+      data-break-glass={data.via_break_glass ? 'true' : 'false'}
+    >
       <CaseHeader c={data} />
+      <CaseAccessBanners c={data} />
       <nav class="section-nav" aria-label={t('case.sections')}>
-        {SECTIONS.map(([sid, key]) => (
+        {sections.map(([sid, key]) => (
           <button type="button" key={sid} class="link-btn" onClick={() => jump(sid)}>
             {t(key)}
           </button>
@@ -1293,13 +1318,14 @@ export function CasePage({ id }: { id: number }) {
               </p>
             )}
           </Section>
-          <PersonsPanel c={data} onUpdate={update} reload={c.reload} />
+          {hidden('persons') ? <RestrictedSection c={data} section="persons" /> : <PersonsPanel c={data} onUpdate={update} reload={c.reload} />}
           <ChecklistPanel c={data} onUpdate={update} />
-          <VictimSupportPanel c={data} onChange={c.reload} />
-          <ActionsPanel c={data} onUpdate={update} users={users} />
-          <TimelinePanel c={data} users={users} />
+          {hidden('victim_support') ? <RestrictedSection c={data} section="victim_support" /> : <VictimSupportPanel c={data} onChange={c.reload} />}
+          {hidden('actions') ? <RestrictedSection c={data} section="actions" /> : <ActionsPanel c={data} onUpdate={update} users={users} />}
+          {hidden('timeline') ? <RestrictedSection c={data} section="timeline" /> : <TimelinePanel c={data} users={users} />}
         </div>
         <div class="stack">
+          {data.can_label && <SensitivityPanel c={data} onUpdate={update} />}
           <StagePanel c={data} onUpdate={update} />
           <TeamPanel c={data} onUpdate={update} users={users} />
           <AssistancePanel c={data} onUpdate={update} reload={c.reload} />

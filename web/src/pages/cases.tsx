@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { loc, t } from '../i18n';
 import { navigate } from '../router';
-import { session, unitById } from '../session';
+import { can, session, unitById } from '../session';
+import { OpenByReference } from './access';
 import { CaseTable } from '../tables';
 import { Check, Empty, ErrorState, Options, PageHeader, Pagination, Section, Skeleton, useAsync, useTitle, Select} from '../ui';
 
@@ -27,6 +28,9 @@ export function CaseListPage({ query }: { query: URLSearchParams }) {
   const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
   const [q, setQ] = useState('');
   const [qApplied, setQApplied] = useState('');
+  const [openRef, setOpenRef] = useState<string | null>(null);
+  // A search for a case reference that finds nothing may be a case the user cannot open.
+  const looksLikeReference = /^[A-Z]{1,4}-\d{4}-\d{4,8}$/i.test(qApplied);
   const unit = unitById(unitId);
 
   const params: Record<string, string | number | boolean | undefined> = {
@@ -62,7 +66,14 @@ export function CaseListPage({ query }: { query: URLSearchParams }) {
       <PageHeader
         title={t('case.listTitle')}
         sub={list.data ? t('common.total', { n: list.data.total_capped ? `${list.data.total}+` : list.data.total }) : <span class="skeleton skeleton-inline" style={{ width: '5em' }} />}
-      />
+      >
+        {can('breakGlass') && (
+          <button type="button" class="btn btn-secondary" onClick={() => setOpenRef('')} data-testid="open-by-reference">
+            {t('openRef.button')}
+          </button>
+        )}
+      </PageHeader>
+      {openRef !== null && <OpenByReference initial={openRef} onClose={() => setOpenRef(null)} />}
       <form
         class="filters card"
         role="search"
@@ -148,7 +159,16 @@ export function CaseListPage({ query }: { query: URLSearchParams }) {
             <Pagination total={list.data.total} capped={list.data.total_capped} limit={PAGE} offset={offset} onPage={(o) => navigate('/cases', { ...params, offset: o || undefined }, true)} />
           </div>
         ) : (
-          <Empty>{t('case.empty')}</Empty>
+          <>
+            <Empty>{t('case.empty')}</Empty>
+            {looksLikeReference && can('breakGlass') && (
+              <p class="empty-action">
+                <button type="button" class="btn btn-secondary btn-sm" onClick={() => setOpenRef(qApplied.toUpperCase())} data-testid="search-open-by-reference">
+                  {t('openRef.fromSearch', { ref: qApplied.toUpperCase() })}
+                </button>
+              </p>
+            )}
+          </>
         )}
       </Section>
     </div>

@@ -976,7 +976,12 @@ function OutboxBlock({ v }: { v: VictimEntry }) {
 // ------------------------------------------------------------------ the section
 
 export function VictimSupportPanel({ c, onChange }: { c: Case; onChange: () => void }) {
-  const s = useAsync(() => victimApi.support(c.id), [c.id]);
+  const loaded = useAsync(() => victimApi.support(c.id), [c.id]);
+  // A sealed case, or one open only by break-glass, is read-only: no recording, no changes.
+  const readOnly = c.read_only || c.via_break_glass;
+  const s = readOnly && loaded.data
+    ? { ...loaded, data: { ...loaded.data, can_record_interview: false, can_approve: false, can_manage: false } }
+    : loaded;
   const done = (v: VictimSupport) => {
     s.setData(v);
     onChange(); // the case's checklist and timeline changed too

@@ -4,6 +4,7 @@ import { href } from '../router';
 import { can, session } from '../session';
 import { ActionTable, CaseTable, ClueTable } from '../tables';
 import { Empty, ErrorState, PageHeader, Section, Skeleton, StatCard, useAsync, useTitle } from '../ui';
+import { AccessAlertsSection } from './access';
 import { ReferralAlertsSection } from './victim-support';
 
 export function WorklistPage() {
@@ -28,6 +29,7 @@ export function WorklistPage() {
         <StatCard label={t('work.counts.openActions')} value={dash(counts?.open_actions)} testid="count-open-actions" />
       </div>
       {w.error !== undefined && <ErrorState error={w.error} onRetry={w.reload} />}
+      <AccessAlertsSection items={w.data?.alerts} />
       <ReferralAlertsSection items={w.data?.referral_alerts} />
       <Section title={t('work.clues')} id="work-clues" description={t('work.cluesHint')}>
         {w.loading && !w.data ? (
