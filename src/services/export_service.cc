@@ -102,26 +102,21 @@ void AddIdentityTerms(const Identity& identity, std::vector<rd::KnownTerm>& term
   if (!identity.address.empty()) terms.push_back({rd::SpanKind::kAddress, identity.address});
 }
 
-StatusOr<Case> LoadCaseInScope(storage::Repo& r, const Policy& policy, const Principal& p, Id id) {
-  AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(id));
-  if (!c) return Status::NotFound("case not found");
-  AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(id, policy.CaseScopeFor(p)));
-  if (!visible) return Status::NotFound("case not found");
-  return *c;
-}
-
-// Loads case `id` for an export by `p`: NotFound out of scope, PermissionDenied when `p` may open
-// the case but not export it.
+// Loads case `id` for an export by `p`: NotFound out of scope (like an unknown id),
+// PermissionDenied when `p` may open the case but not export it (also through break-glass).
 StatusOr<Case> LoadExportableCase(storage::Repo& r, const Policy& policy, const Principal& p,
                                   Id id) {
-  AEGIS_ASSIGN_OR_RETURN(Case c, LoadCaseInScope(r, policy, p, id));
-  AEGIS_ASSIGN_OR_RETURN(auto owner, r.GetUnit(c.unit_id));
-  if (!policy.MayExportCase(p, c, owner ? owner->path : std::string()))
+  AEGIS_ASSIGN_OR_RETURN(internal::LoadedCase loaded, internal::LoadCaseFor(r, policy, p, id));
+  if (loaded.via_break_glass || !policy.MayExportCase(p, loaded.c, loaded.c.unit_path))
     return Status::PermissionDenied("you may not export this case");
-  return c;
+  return loaded.c;
 }
 
-StatusOr<Draft> BuildDraft(storage::Repo& r, const Vault& vault, const Case& c, bool zh) {
+// The export document of `c` as `p` may see it: sections `p` may not see (restricted to the team,
+// a minor's persons) are left out, as on the case page.
+StatusOr<Draft> BuildDraft(storage::Repo& r, const Vault& vault, const Policy& policy,
+                           const Principal& p, const Case& c, bool zh) {
+  auto may_see = [&](CaseSection s) { return policy.MaySeeSection(p, c, c.unit_path, s); };
   Draft d;
   d.c = c;
   Names names(r);
@@ -160,13 +155,16 @@ StatusOr<Draft> BuildDraft(storage::Repo& r, const Vault& vault, const Case& c, 
   for (const auto& pr : records) {
     Identity identity;
     if (!pr.identity_cipher.empty()) {
-      AEGIS_ASSIGN_OR_RETURN(identity, vault.DecryptIdentity(pr.identity_cipher,
-                                              PersonIdentityContext(c.id, pr.person.pseudonym)));
+      AEGIS_ASSIGN_OR_RETURN(
+          identity, vault.DecryptIdentity(pr.identity_cipher,
+                                          PersonIdentityContext(c.id, pr.person.pseudonym)));
     } else if (!pr.identity_plain_json.empty()) {
       AEGIS_ASSIGN_OR_RETURN(identity, IdentityFromJson(pr.identity_plain_json));
     }
-    // Protected persons' identities are what the export must never show, wherever they are typed.
+    // Protected persons' identities are what the export must never show, wherever they are typed
+    // (also when the persons section itself is hidden from the exporter).
     if (pr.person.identity_protected) AddIdentityTerms(identity, d.identity_terms);
+    if (!may_see(CaseSection::kPersons)) continue;
     DraftItem pi;
     pi.Plain("pseudonym", pr.person.pseudonym);
     pi.Plain("role", std::string(ToString(pr.person.role)));
@@ -182,7 +180,7 @@ StatusOr<Draft> BuildDraft(storage::Repo& r, const Vault& vault, const Case& c, 
     pi.Text("notes", pr.person.notes);
     persons.items.push_back(std::move(pi));
   }
-  d.sections.push_back(std::move(persons));
+  if (may_see(CaseSection::kPersons)) d.sections.push_back(std::move(persons));
 
   // The numbers and guardians in victims' contact preferences are theirs too.
   AEGIS_ASSIGN_OR_RETURN(auto preferences, r.Victims().ListContactPreferences(c.id));
@@ -204,7 +202,7 @@ StatusOr<Draft> BuildDraft(storage::Repo& r, const Vault& vault, const Case& c, 
     ti.Text("detail", EventDetail(e.detail));
     timeline.items.push_back(std::move(ti));
   }
-  d.sections.push_back(std::move(timeline));
+  if (may_see(CaseSection::kTimeline)) d.sections.push_back(std::move(timeline));
 
   DraftSection checklist{"checklist", {}};
   AEGIS_ASSIGN_OR_RETURN(auto states, r.ListChecklist(c.id));
@@ -231,7 +229,7 @@ StatusOr<Draft> BuildDraft(storage::Repo& r, const Vault& vault, const Case& c, 
     ai.Text("result", a.result);
     actions.items.push_back(std::move(ai));
   }
-  d.sections.push_back(std::move(actions));
+  if (may_see(CaseSection::kActions)) d.sections.push_back(std::move(actions));
 
   DraftSection assistance{"assistance", {}};
   AEGIS_ASSIGN_OR_RETURN(auto requests, r.ListAssistanceForCase(c.id));
@@ -454,8 +452,12 @@ std::string Blake2b256(std::string_view data) {
   return out;
 }
 
+// The export's own purpose (free text) goes into the detail; the record's purpose field keeps the
+// purpose the caller stated for the request, as on every audit record.
 json AuditDetail(const ExportRequest& in) {
-  return {{"audience", ToString(in.audience)}, {"added_terms", in.extra_terms.size()}};
+  return {{"audience", ToString(in.audience)},
+          {"export_purpose", in.purpose},
+          {"added_terms", in.extra_terms.size()}};
 }
 
 }  // namespace
@@ -467,7 +469,8 @@ StatusOr<ExportPreview> Services::PreviewExport(const Principal& p, Id case_id,
   Draft draft;
   Status st = store_.Read([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(Case c, LoadExportableCase(r, policy_, p, case_id));
-    AEGIS_ASSIGN_OR_RETURN(draft, BuildDraft(r, vault_, c, in.language == rd::Language::kZh));
+    AEGIS_ASSIGN_OR_RETURN(draft,
+                           BuildDraft(r, vault_, policy_, p, c, in.language == rd::Language::kZh));
     return Status::Ok();
   });
   StatusOr<ExportPreview> preview =
@@ -476,10 +479,7 @@ StatusOr<ExportPreview> Services::PreviewExport(const Principal& p, Id case_id,
   const bool allowed = st.ok() || st.code() == StatusCode::kInvalidArgument;
   json detail = AuditDetail(in);
   if (preview.ok()) detail["spans"] = preview->spans.size();
-  storage::AuditRecord record =
-      MakeAudit(p, now, "case.export_preview", "case", case_id, allowed, detail);
-  record.purpose = in.purpose;
-  auditor_->Record(std::move(record));
+  auditor_->Record(MakeAudit(p, now, "case.export_preview", "case", case_id, allowed, detail));
   return preview;
 }
 
@@ -496,7 +496,8 @@ StatusOr<ExportView> Services::CreateExport(const Principal& p, Id case_id,
       return loaded.status();
     }
     const Case& c = *loaded;
-    AEGIS_ASSIGN_OR_RETURN(Draft draft, BuildDraft(r, vault_, c, in.language == rd::Language::kZh));
+    AEGIS_ASSIGN_OR_RETURN(Draft draft,
+                           BuildDraft(r, vault_, policy_, p, c, in.language == rd::Language::kZh));
     AEGIS_ASSIGN_OR_RETURN(ExportPreview pv, Redact(draft, in, vault_));
     if (pv.preview_hash != in.preview_hash)
       return Status::Conflict("the case or the terms changed since this preview; preview it again",
@@ -524,9 +525,8 @@ StatusOr<ExportView> Services::CreateExport(const Principal& p, Id case_id,
     detail["export_id"] = rec.id;
     detail["masked"] = rec.masked_spans;
     detail["unmasked"] = rec.unmasked_spans;
-    storage::AuditRecord audit = MakeAudit(p, now, "case.export", "case", case_id, true, detail);
-    audit.purpose = in.purpose;
-    AEGIS_RETURN_IF_ERROR(r.AppendAudit({audit}));
+    AEGIS_RETURN_IF_ERROR(
+        r.AppendAudit({MakeAudit(p, now, "case.export", "case", case_id, true, detail)}));
     view.record = std::move(rec);
     view.case_reference = c.reference;
     view.created_by_name = p.user.display_name;
@@ -537,9 +537,7 @@ StatusOr<ExportView> Services::CreateExport(const Principal& p, Id case_id,
     // to check it, so the attempt is on record too.
     json detail = AuditDetail(in);
     detail["error"] = StatusCodeName(st.code());
-    storage::AuditRecord audit = MakeAudit(p, now, "case.export", "case", case_id, allowed, detail);
-    audit.purpose = in.purpose;
-    auditor_->Record(std::move(audit));
+    auditor_->Record(MakeAudit(p, now, "case.export", "case", case_id, allowed, detail));
   }
   AEGIS_RETURN_IF_ERROR(st);
   return view;
@@ -588,10 +586,8 @@ StatusOr<ExportView> Services::GetExport(const Principal& p, Id export_id) {
   });
   json detail = json::object();
   if (case_id && st.ok()) detail["case_id"] = *case_id;
-  storage::AuditRecord audit =
-      MakeAudit(p, now, "export.read", "export", export_id, st.ok(), detail);
-  if (st.ok()) audit.purpose = view.record.purpose;
-  auditor_->Record(std::move(audit));
+  if (st.ok()) detail["export_purpose"] = view.record.purpose;
+  auditor_->Record(MakeAudit(p, now, "export.read", "export", export_id, st.ok(), detail));
   AEGIS_RETURN_IF_ERROR(st);
   return view;
 }

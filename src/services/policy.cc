@@ -227,12 +227,12 @@ bool Policy::MayRevealIdentity(const Principal& p, const domain::Case& c,
 bool Policy::MayExportCase(const Principal& p, const domain::Case& c,
                            const std::string& case_unit_path) const {
   if (!Allows(p, Capability::kExportCase)) return false;
-  const bool on_team = c.case_manager_id == p.user.id || c.lead_investigator_id == p.user.id ||
-                       c.file_coordinator_id == p.user.id;
-  if (on_team) return true;
+  // A court's seal forbids passing the case on; analysis works on figures, not case files.
+  if (c.Has(CaseLabel::kSealed) || p.purpose == Purpose::kAnalysis) return false;
+  if (OnTeam(p, c)) return true;
   if (p.user.role == Role::kOfficer) return c.unit_id == p.unit.id;
-  // Supervisors: the owning unit or a unit below theirs.
-  return !p.unit.path.empty() && case_unit_path.compare(0, p.unit.path.size(), p.unit.path) == 0;
+  // Supervisors: the owning unit or a unit below theirs. A break-glass grant is none of these.
+  return UnderPath(case_unit_path, p.unit.path);
 }
 
 std::vector<std::string> Policy::AuditUnitPrefixes(const Principal& p) const {

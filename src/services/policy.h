@@ -60,7 +60,7 @@ enum class Capability {
   // Need-to-know access (issue 3).
   kBreakGlass,        // open a case outside one's scope in an emergency, stating a reason
   kReviewBreakGlass,  // review break-glass accesses (supervisors of the unit, privacy officers)
-  kExportCase,               // export a redacted case file for an audience outside the team
+  kExportCase,        // export a redacted case file for an audience outside the team
 };
 
 // The purposes `role` may state; the first is its default.
@@ -110,8 +110,9 @@ class Policy {
   // Whether `p` may export case `c` (owned by the unit at `case_unit_path`) for an audience
   // outside the case team, and see its earlier exports. An export discloses the case beyond the
   // people who may open it, so it is for those responsible for the case: its team, an officer of
-  // the owning unit, a supervisor above it. A unit that can read the case through a joint team or
-  // assistance cannot pass it on.
+  // the owning unit, a supervisor above it. A unit that can read the case through a joint team,
+  // assistance or break-glass cannot pass it on; a sealed case is not exported, and not for
+  // analysis. What the export contains is still limited to the sections `p` may see.
   bool MayExportCase(const Principal& p, const domain::Case& c,
                      const std::string& case_unit_path) const;
 

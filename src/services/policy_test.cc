@@ -297,6 +297,15 @@ TEST(PolicyExport, CaseTeamOwningUnitOfficersAndSupervisorsAbove) {
   }
   EXPECT_FALSE(policy.MayExportCase(Who(Role::kOfficer, 100, MakeUnit(3, "/1/2/3/"), false), own,
                                     "/1/2/3/"));
+  // A sealed case is not passed on, even by its team; nor is any case for analysis.
+  domain::Case sealed = own;
+  sealed.lead_investigator_id = 100;
+  sealed.stored_labels = domain::Bit(domain::CaseLabel::kSealed);
+  EXPECT_FALSE(policy.MayExportCase(Who(Role::kOfficer, 100), sealed, "/1/2/3/"));
+  EXPECT_FALSE(policy.MayExportCase(city_supervisor, sealed, "/1/2/3/"));
+  Principal analysing = city_supervisor;
+  analysing.purpose = domain::Purpose::kAnalysis;
+  EXPECT_FALSE(policy.MayExportCase(analysing, own, "/1/2/3/"));
 }
 
 }  // namespace

@@ -507,6 +507,67 @@ def partner_sees_referrals_only_and_survivor_page_is_public_and_rate_limited(c):
     expect(int(resp.getheader("Retry-After") or "0") > 0, resp.getheader("Retry-After"))
 
 
+@test
+def export_is_redacted_confirmed_against_its_preview_and_downloadable(c):
+    c.token, _ = c.login("officer")
+    status, cases, _, _ = c.request("GET", "/api/v1/cases?stage=under_investigation&limit=50")
+    case = None
+    for item in cases["items"]:
+        status, detail, _, _ = c.request("GET", f"/api/v1/cases/{item['id']}")
+        if detail.get("can_export"):
+            case = detail
+            break
+    expect(case is not None, "an exportable case of the officer's unit")
+    path = f"/api/v1/cases/{case['id']}"
+    status, _, _, _ = c.request("POST", path + "/persons", {
+        "role": "victim", "sex": "female", "age_at_offence": 16,
+        "identity": {"name": VICTIM_NAME, "id_number": VICTIM_ID, "phone": VICTIM_PHONE}})
+    expect(status == 201, status)
+    status, _, _, _ = c.request("POST", path + "/actions", {
+        "title": "走访学校",
+        "description": f"前往实验中学核实，{VICTIM_NAME}（证件{VICTIM_ID.lower()}）称手机138-1234-5678。"})
+    expect(status == 201, status)
+    request = {"audience": "partner_agency", "recipient": "妇联", "purpose": "法律援助转介"}
+    secrets = [VICTIM_NAME, VICTIM_ID, VICTIM_ID.lower(), VICTIM_PHONE, "138-1234-5678"]
+    status, preview, resp, raw = c.request("POST", path + "/exports/preview", request)
+    expect(status == 200, (status, preview))
+    expect(resp.getheader("Cache-Control") == "no-store", resp.getheader("Cache-Control"))
+    expect(not any(s.encode() in raw for s in secrets), "no identity in the preview")
+    expect(any(s["source"] == "identity" for s in preview["spans"]), "identity spans")
+    expect(all(("original" in s) == (s["source"] == "pattern") for s in preview["spans"]), "originals")
+    school = [s for s in preview["spans"] if s["kind"] == "school" and s["source"] == "pattern"]
+    expect(school and school[0]["original"] == "实验中学", preview["spans"])
+    # Bad input names the member; a stale or foreign hash is a conflict; nothing is stored.
+    status, body, _, _ = c.request("POST", path + "/exports/preview", {"audience": "partner_agency"})
+    problem(400, body, "invalid_argument", "purpose")
+    status, body, _, _ = c.request("POST", path + "/exports", dict(request, preview_hash="ab" * 32))
+    problem(409, body, "conflict", "preview_hash")
+    identity_span = next(s["id"] for s in preview["spans"] if s["source"] == "identity")
+    status, body, _, _ = c.request("POST", path + "/exports", dict(
+        request, preview_hash=preview["preview_hash"], unmask=[identity_span]))
+    problem(400, body, "invalid_argument", "unmask[0]")
+    # Confirmed with the school kept as written.
+    status, created, _, raw = c.request("POST", path + "/exports", dict(
+        request, preview_hash=preview["preview_hash"], unmask=[school[0]["id"]]))
+    expect(status == 201, (status, created))
+    expect(not any(s.encode() in raw for s in secrets), "no identity in the export")
+    expect("实验中学" in json.dumps(created["document"], ensure_ascii=False), "kept as written")
+    status, got, _, raw = c.request("GET", f"/api/v1/exports/{created['id']}")
+    expect(status == 200 and got["document"] == created["document"], status)
+    # The hash is over the document as stored (compact JSON, members in order).
+    stored = json.dumps(got["document"], ensure_ascii=False, separators=(",", ":")).encode()
+    expect(got["document_hash"] == hashlib.blake2b(stored, digest_size=32).hexdigest(), "hash")
+    status, listed, _, _ = c.request("GET", path + "/exports")
+    expect(status == 200 and listed["items"][0]["id"] == created["id"], listed)
+    expect("document" not in listed["items"][0], "lists carry no document")
+    # Outside the case team: unknown case, unknown export.
+    prosecutor, _ = c.login("prosecutor")
+    status, _, _, _ = c.request("POST", path + "/exports/preview", request, token=prosecutor)
+    expect(status == 404, status)
+    status, _, _, _ = c.request("GET", f"/api/v1/exports/{created['id']}", token=prosecutor)
+    expect(status == 404, status)
+
+
 def key_rotation_on_demo_database(aegis, db, work, survivor):
     """`aegis keys rotate` on the demo database; returns the names of the checks that failed."""
     failed = []
@@ -691,65 +752,6 @@ def break_glass_end_to_end_alerts_the_supervisor(c):
     expect(status == 200 and done["justified"] is True and done["reviewed_at"], (status, done))
     status, pending, _, _ = c.request("GET", "/api/v1/break-glass?unreviewed=true", token=sup)
     expect(not any(g["id"] == grant["id"] for g in pending["items"]), pending)
-@test
-def export_is_redacted_confirmed_against_its_preview_and_downloadable(c):
-    c.token, _ = c.login("officer")
-    status, cases, _, _ = c.request("GET", "/api/v1/cases?stage=under_investigation&limit=50")
-    case = None
-    for item in cases["items"]:
-        status, detail, _, _ = c.request("GET", f"/api/v1/cases/{item['id']}")
-        if detail.get("can_export"):
-            case = detail
-            break
-    expect(case is not None, "an exportable case of the officer's unit")
-    path = f"/api/v1/cases/{case['id']}"
-    status, _, _, _ = c.request("POST", path + "/persons", {
-        "role": "victim", "sex": "female", "age_at_offence": 16,
-        "identity": {"name": VICTIM_NAME, "id_number": VICTIM_ID, "phone": VICTIM_PHONE}})
-    expect(status == 201, status)
-    status, _, _, _ = c.request("POST", path + "/actions", {
-        "title": "走访学校",
-        "description": f"前往实验中学核实，{VICTIM_NAME}（证件{VICTIM_ID.lower()}）称手机138-1234-5678。"})
-    expect(status == 201, status)
-    request = {"audience": "partner_agency", "recipient": "妇联", "purpose": "法律援助转介"}
-    secrets = [VICTIM_NAME, VICTIM_ID, VICTIM_ID.lower(), VICTIM_PHONE, "138-1234-5678"]
-    status, preview, resp, raw = c.request("POST", path + "/exports/preview", request)
-    expect(status == 200, (status, preview))
-    expect(resp.getheader("Cache-Control") == "no-store", resp.getheader("Cache-Control"))
-    expect(not any(s.encode() in raw for s in secrets), "no identity in the preview")
-    expect(any(s["source"] == "identity" for s in preview["spans"]), "identity spans")
-    expect(all(("original" in s) == (s["source"] == "pattern") for s in preview["spans"]), "originals")
-    school = [s for s in preview["spans"] if s["kind"] == "school" and s["source"] == "pattern"]
-    expect(school and school[0]["original"] == "实验中学", preview["spans"])
-    # Bad input names the member; a stale or foreign hash is a conflict; nothing is stored.
-    status, body, _, _ = c.request("POST", path + "/exports/preview", {"audience": "partner_agency"})
-    problem(400, body, "invalid_argument", "purpose")
-    status, body, _, _ = c.request("POST", path + "/exports", dict(request, preview_hash="ab" * 32))
-    problem(409, body, "conflict", "preview_hash")
-    identity_span = next(s["id"] for s in preview["spans"] if s["source"] == "identity")
-    status, body, _, _ = c.request("POST", path + "/exports", dict(
-        request, preview_hash=preview["preview_hash"], unmask=[identity_span]))
-    problem(400, body, "invalid_argument", "unmask[0]")
-    # Confirmed with the school kept as written.
-    status, created, _, raw = c.request("POST", path + "/exports", dict(
-        request, preview_hash=preview["preview_hash"], unmask=[school[0]["id"]]))
-    expect(status == 201, (status, created))
-    expect(not any(s.encode() in raw for s in secrets), "no identity in the export")
-    expect("实验中学" in json.dumps(created["document"], ensure_ascii=False), "kept as written")
-    status, got, _, raw = c.request("GET", f"/api/v1/exports/{created['id']}")
-    expect(status == 200 and got["document"] == created["document"], status)
-    # The hash is over the document as stored (compact JSON, members in order).
-    stored = json.dumps(got["document"], ensure_ascii=False, separators=(",", ":")).encode()
-    expect(got["document_hash"] == hashlib.blake2b(stored, digest_size=32).hexdigest(), "hash")
-    status, listed, _, _ = c.request("GET", path + "/exports")
-    expect(status == 200 and listed["items"][0]["id"] == created["id"], listed)
-    expect("document" not in listed["items"][0], "lists carry no document")
-    # Outside the case team: unknown case, unknown export.
-    prosecutor, _ = c.login("prosecutor")
-    status, _, _, _ = c.request("POST", path + "/exports/preview", request, token=prosecutor)
-    expect(status == 404, status)
-    status, _, _, _ = c.request("GET", f"/api/v1/exports/{created['id']}", token=prosecutor)
-    expect(status == 404, status)
 
 
 ROOT = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
