@@ -4,8 +4,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "domain/case_lifecycle.h"
 #include "services/demo_data.h"
@@ -1037,6 +1040,49 @@ TEST_F(ServicesTest, SharingMakesTheCaseVisible) {
   EXPECT_FALSE(Get(Off2(), id).can_reveal_identity);
   // Dashboards count by owning unit only.
   EXPECT_EQ(Must(s().Dashboard(Off2(), std::nullopt, std::nullopt)).totals.cases_filed, 0);
+}
+
+// The scope is applied in the query that finds a case, so a case outside the caller's scope and
+// an id that does not exist run the same statements (and take the same time), reads and writes.
+TEST(ScopeInQueryTest, CaseOutsideTheScopeRunsTheSameStatementsAsAnUnknownId) {
+  std::mutex mu;
+  std::vector<std::string> sql;
+  bool recording = false;
+  const std::thread::id me = std::this_thread::get_id();
+  storage::StoreOptions options;
+  options.statement_observer = [&](std::string_view s) {
+    std::lock_guard lock(mu);
+    if (recording && std::this_thread::get_id() == me) sql.emplace_back(s);
+  };
+  World w({}, options);
+  ClueInput in;
+  in.summary = "一所的案件";
+  const Id clue = Must(w.services->CreateClue(w.As(w.officer1), in, nullptr)).clue.id;
+  const Id id = Must(w.services->Decide(w.As(w.supervisor1), clue, {})).second->c.id;
+  const Principal other = w.As(w.officer2);
+  auto statements = [&](const std::function<Status(Id)>& op, Id case_id) {
+    {
+      std::lock_guard lock(mu);
+      sql.clear();
+      recording = true;
+    }
+    const Status st = op(case_id);
+    std::lock_guard lock(mu);
+    recording = false;
+    EXPECT_EQ(st.code(), StatusCode::kNotFound) << st.ToString();
+    return sql;
+  };
+  const std::vector<std::function<Status(Id)>> ops = {
+      [&](Id c) { return w.services->GetCase(other, c).status(); },
+      [&](Id c) { return w.services->SetChecklist(other, c, "victim_interview", true).status(); },
+      [&](Id c) { return w.services->GetVictimSupport(other, c).status(); },
+      [&](Id c) { return w.services->RevealIdentity(other, c, 1).status(); },
+  };
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const auto hidden = statements(ops[i], id);
+    EXPECT_FALSE(hidden.empty()) << i;
+    EXPECT_EQ(hidden, statements(ops[i], 999999)) << i;
+  }
 }
 
 // ---------------------------------------------------------------- work lists and figures

@@ -1894,6 +1894,14 @@ sqlite3* OpenConnection(const std::string& path, bool readonly, Status* status) 
   return db;
 }
 
+// Reports each statement's SQL text to the store's observer (SQLITE_TRACE_STMT: when a statement
+// starts to run; trigger bodies arrive as "-- ..." comments).
+int TraceStatement(unsigned type, void* context, void* /*stmt*/, void* sql) {
+  if (type == SQLITE_TRACE_STMT && context != nullptr && sql != nullptr)
+    (*static_cast<const StatementObserver*>(context))(static_cast<const char*>(sql));
+  return 0;
+}
+
 class SqliteStore final : public Store {
  public:
   ~SqliteStore() override {
@@ -1907,9 +1915,11 @@ class SqliteStore final : public Store {
       return Status::InvalidArgument(
           "audit_hasher", "is required to keep the audit chain (use services::OpenStore)");
     audit_hasher_ = options.audit_hasher;
+    statement_observer_ = options.statement_observer;
     Status st;
     writer_ = OpenConnection(path, false, &st);
     if (!writer_) return st;
+    Observe(writer_);
     // A large page cache for the writer keeps index pages of bulk loads in memory.
     AEGIS_RETURN_IF_ERROR(Exec(writer_,
                                "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA "
@@ -1921,6 +1931,7 @@ class SqliteStore final : public Store {
     for (int i = 0; i < std::max(1, options.read_connections); ++i) {
       sqlite3* db = OpenConnection(path, true, &st);
       if (!db) return st;
+      Observe(db);
       AEGIS_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys=ON;"));
       readers_.push_back(db);
       free_readers_.push_back(db);
@@ -1971,6 +1982,11 @@ class SqliteStore final : public Store {
   int SchemaVersion() const override { return schema_version_; }
 
  private:
+  void Observe(sqlite3* db) {
+    if (statement_observer_)
+      sqlite3_trace_v2(db, SQLITE_TRACE_STMT, TraceStatement, &statement_observer_);
+  }
+
   // Resets every cached statement of `db` so that none is left mid-step at COMMIT.
   void ReleaseStatements(sqlite3* db) {
     for (auto& [sql, stmt] : caches_.at(db)) stmt->Release();
@@ -2017,6 +2033,7 @@ class SqliteStore final : public Store {
   int schema_version_ = 0;
   AuditHasher audit_hasher_;
   RowCache rows_;
+  StatementObserver statement_observer_;  // outlives the connections that point to it
   // One statement cache per connection; the map itself is filled before any concurrent use.
   std::map<sqlite3*, StmtCache> caches_;
 };

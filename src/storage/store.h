@@ -419,10 +419,16 @@ class Repo {
 // libsodium, see services::OpenStore) so that storage needs no cryptography library of its own.
 using AuditHasher = std::function<std::string(std::string_view data)>;
 
+// Sees the text of every SQL statement as it starts to run (with `?` placeholders, never the
+// bound values), on the thread that runs it. For tests that prove two requests take the same path
+// through the database (e.g. an id outside the caller's scope and an unknown id).
+using StatementObserver = std::function<void(std::string_view sql)>;
+
 struct StoreOptions {
   int read_connections = 4;
-  bool synchronous_full = false;  // NORMAL with WAL by default: durable except on power loss
-  AuditHasher audit_hasher;       // required: opening fails without it
+  bool synchronous_full = false;         // NORMAL with WAL by default: durable except on power loss
+  AuditHasher audit_hasher;              // required: opening fails without it
+  StatementObserver statement_observer;  // tests only; null in production
 };
 
 class Store {
