@@ -1538,22 +1538,24 @@ class SqliteRepo final : public Repo {
         "COALESCE(oc.unit_path, ol.unit_path, opc.unit_path, oac.unit_path)";
     static const std::string kOwnerUnit =
         "COALESCE(oc.unit_id, ol.unit_id, opc.unit_id, oac.unit_id)";
+    // "`column` is inside the scope's unit subtrees", with its parameters added to `params`.
+    auto within = [&q](Where& params, const std::string& column) {
+      std::string frag = "(";
+      for (size_t i = 0; i < q.unit_path_prefixes.size(); ++i) {
+        frag += std::string(i ? " OR " : "") + "(" + column + " >= ? AND " + column + " < ?)";
+        params.Param(q.unit_path_prefixes[i]);
+        params.Param(PrefixEnd(q.unit_path_prefixes[i]));
+      }
+      return frag + ")";
+    };
+    const bool scoped = !q.all && !q.unit_path_prefixes.empty();
     Where w;
     if (!q.all) {
       if (q.unit_path_prefixes.empty()) {
         w.Add("0");
       } else {
-        std::string frag = "(";
-        for (size_t i = 0; i < q.unit_path_prefixes.size(); ++i) {
-          const std::string& p = q.unit_path_prefixes[i];
-          frag += std::string(i ? " OR " : "") + "(au.path >= ? AND au.path < ?) OR (" +
-                  kOwnerPath + " >= ? AND " + kOwnerPath + " < ?)";
-          w.Param(p);
-          w.Param(PrefixEnd(p));
-          w.Param(p);
-          w.Param(PrefixEnd(p));
-        }
-        w.Add(frag + ")");
+        const std::string actor = within(w, "au.path");
+        w.Add("(" + actor + " OR " + within(w, kOwnerPath) + ")");
       }
     }
     if (q.user_id) {
@@ -1562,12 +1564,15 @@ class SqliteRepo final : public Repo {
     }
     if (!q.object_type.empty()) {
       if (q.object_id && q.also_case_id) {
-        w.Add(
-            "((a.object_type = ? AND a.object_id = ?) OR (a.object_type = 'case' AND "
-            "a.object_id = ?))");
+        // The object's case too, but only a case owned inside the scope: records about another
+        // unit's case would tell that the object belongs to it.
         w.Param(q.object_type);
         w.Param(*q.object_id);
         w.Param(*q.also_case_id);
+        w.Add(
+            "((a.object_type = ? AND a.object_id = ?) OR (a.object_type = 'case' AND "
+            "a.object_id = ?" +
+            (scoped ? " AND " + within(w, "oc.unit_path") : std::string()) + "))");
       } else if (q.object_id) {
         w.Add("a.object_type = ? AND a.object_id = ?");
         w.Param(q.object_type);
@@ -1594,8 +1599,13 @@ class SqliteRepo final : public Repo {
       w.Param(*q.until);
     }
     if (q.outside_unit) {
-      w.Add(kOwnerPath + " IS NOT NULL AND au.path IS NOT NULL AND substr(" + kOwnerPath +
-            ", 1, length(au.path)) <> au.path");
+      // An access to a case, clue, person or assistance request that the actor's unit subtree
+      // does not own, including ids that name nothing (probing): an unknown id and another
+      // unit's object are alike to the searcher.
+      w.Add(
+          "a.object_type IN ('case','clue','person','assistance') AND a.object_id IS NOT NULL "
+          "AND au.path IS NOT NULL AND (" +
+          kOwnerPath + " IS NULL OR substr(" + kOwnerPath + ", 1, length(au.path)) <> au.path)");
     }
     ListResult<AuditHit> out;
     {
@@ -1610,10 +1620,16 @@ class SqliteRepo final : public Repo {
     std::string cols;
     for (std::string col : Split(internal::kAuditEntryColumns))
       cols += (cols.empty() ? "a." : ", a.") + col;
+    // The owning unit is named only when it is inside the scope: another unit's object is
+    // reported like an unknown one (no owner), so a search never tells who owns it.
+    Where owner;
+    const std::string owner_unit =
+        scoped ? "CASE WHEN " + within(owner, kOwnerPath) + " THEN " + kOwnerUnit + " END"
+               : kOwnerUnit;
     const char* dir = q.page.descending ? " DESC" : " ASC";
-    PREPARE(s, "SELECT " + cols + ", u.unit_id, " + kOwnerUnit + kFrom + w.Sql() +
+    PREPARE(s, "SELECT " + cols + ", u.unit_id, " + owner_unit + kFrom + w.Sql() +
                    " ORDER BY a.seq" + dir + " LIMIT ? OFFSET ?");
-    const int next = w.BindAll(s);
+    const int next = w.BindAll(s, owner.BindAll(s));
     s.Bind(next, q.page.limit).Bind(next + 1, q.page.offset);
     while (s.Step()) {
       AuditHit hit;

@@ -234,20 +234,25 @@ struct AuditQuery {
   std::optional<Id> user_id;                    // the actor
   std::string object_type;                      // exact; empty = any
   std::optional<Id> object_id;
-  std::optional<Id> also_case_id;  // with object_type: also records about this case
+  std::optional<Id> also_case_id;  // with object_id: also records about this case, when it is
+                                   // owned inside the unit prefixes
   std::string action;              // exact; empty = any
   std::optional<bool> allowed;
   std::optional<UnixSeconds> since;  // at >= since
   std::optional<UnixSeconds> until;  // at < until
-  bool outside_unit = false;  // only accesses to objects owned outside the actor's unit subtree
-  Page page;                  // sorted by seq, newest first unless page.descending is false
+  // Only accesses to a case, clue, person or assistance request not owned by the actor's unit
+  // subtree (ids of no object included: to the searcher they are alike).
+  bool outside_unit = false;
+  Page page;  // sorted by seq, newest first unless page.descending is false
 };
 
 // One search hit with what the store knows about the actor and the object's owning unit.
 struct AuditHit {
   AuditEntry entry;
   std::optional<Id> actor_unit_id;
-  std::optional<Id> object_unit_id;  // owning unit of a case, clue, person or assistance request
+  // Owning unit of a case, clue, person or assistance request; only when inside the query's unit
+  // prefixes (or the query is not restricted), so that another unit's object looks unknown.
+  std::optional<Id> object_unit_id;
 };
 
 struct ChecklistState {
