@@ -462,6 +462,14 @@ static Status CheckAssignee(storage::Repo& r, const Principal& p, const Case& c,
   return Status::InvalidArgument(field, "must belong to a unit working on this case");
 }
 
+// Refuses to open case `c` to more people unless `p` belongs to (or is above) its owning unit.
+static Status CheckMayGrantAccess(const Policy& policy, const Principal& p, const Case& c) {
+  if (!policy.MayGrantCaseAccess(p, c, c.unit_path))
+    return Status::PermissionDenied(
+        "only the unit that owns the case, and the supervisors above it, may open it to others");
+  return Status::Ok();
+}
+
 StatusOr<CaseDetailView> Services::AddAction(const Principal& p, Id id, const ActionInput& in) {
   AEGIS_RETURN_IF_ERROR(internal::CheckText("title", in.title, 1, 200));
   AEGIS_RETURN_IF_ERROR(internal::CheckText("description", in.description, 0, 4000));
@@ -540,6 +548,7 @@ StatusOr<CaseDetailView> Services::SetTeam(const Principal& p, Id id, const Team
   return MutateCase(
       *this, p, id, Capability::kEditCase, "case.team",
       [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        AEGIS_RETURN_IF_ERROR(CheckMayGrantAccess(policy_, p, c));
         if (in.case_manager_id)
           AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.case_manager_id, "case_manager_id"));
         if (in.lead_investigator_id)
@@ -567,6 +576,7 @@ StatusOr<CaseDetailView> Services::RequestAssistance(const Principal& p, Id id, 
   return MutateCase(
       *this, p, id, Capability::kEditCase, "case.assistance_request",
       [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        AEGIS_RETURN_IF_ERROR(CheckMayGrantAccess(policy_, p, c));
         AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(to_unit));
         if (!unit) return Status::InvalidArgument("to_unit_id", "no such unit");
         if (unit->id == c.unit_id)
@@ -625,6 +635,7 @@ StatusOr<CaseDetailView> Services::ShareCase(const Principal& p, Id id, Id unit_
   return MutateCase(
       *this, p, id, Capability::kEditCase, "case.share",
       [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        AEGIS_RETURN_IF_ERROR(CheckMayGrantAccess(policy_, p, c));
         AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(unit_id));
         if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
         if (unit->type == UnitType::kPartner || unit->type == UnitType::kProcuratorate)

@@ -1085,6 +1085,27 @@ TEST(ScopeInQueryTest, CaseOutsideTheScopeRunsTheSameStatementsAsAnUnknownId) {
   }
 }
 
+TEST_F(ServicesTest, OnlyTheOwningUnitOpensACaseToOthers) {
+  const Id id = NewCase(AdultClue("联合专案"));
+  Must(s().ShareCase(Off1(), id, w.station2));
+  // The joint team works on the case but does not pass it on: no further shares, assistance
+  // requests or team changes (each would open the case to more people).
+  ExpectStatus(s().ShareCase(Off2(), id, w.county2).status(), StatusCode::kPermissionDenied);
+  ExpectStatus(s().RequestAssistance(Off2(), id, w.county2, "请协查").status(),
+               StatusCode::kPermissionDenied);
+  TeamInput team;
+  team.lead_investigator_id = w.officer2;
+  ExpectStatus(s().SetTeam(Off2(), id, team).status(), StatusCode::kPermissionDenied);
+  ExpectStatus(s().GetCase(Sup2(), id).status(), StatusCode::kNotFound);
+  EXPECT_EQ(Get(Off1(), id).shared_with.size(), 1u);
+  // The owning unit and the supervisors above it decide.
+  EXPECT_TRUE(s().SetTeam(Sup1(), id, team).ok());
+  EXPECT_TRUE(s().RequestAssistance(Off1(), id, w.county2, "请协查").ok());
+  EXPECT_TRUE(s().ShareCase(Sup1(), id, w.county2).ok());
+  // On the team now, station 2's officer still does not own the case.
+  ExpectStatus(s().ShareCase(Off2(), id, w.province).status(), StatusCode::kPermissionDenied);
+}
+
 // ---------------------------------------------------------------- work lists and figures
 
 class FiguresTest : public ServicesTest {
