@@ -1106,6 +1106,38 @@ TEST_F(ServicesTest, OnlyTheOwningUnitOpensACaseToOthers) {
   ExpectStatus(s().ShareCase(Off2(), id, w.province).status(), StatusCode::kPermissionDenied);
 }
 
+TEST_F(ServicesTest, ActionsGoOnlyToPeopleWhoCanOpenTheCase) {
+  // Station 2's case, shared with county 1: county 1's supervisor works on it, station 1's
+  // officer (below county 1) cannot open it.
+  DecisionInput file;
+  const Id id =
+      Must(s().Decide(Sup2(), Create(Off2(), AdultClue("二所案件")).clue.id, file)).second->c.id;
+  Must(s().ShareCase(Off2(), id, w.county1));
+  ActionInput in;
+  in.title = "走访";
+  in.owner_id = w.officer1;
+  ExpectStatus(s().AddAction(Sup1(), id, in).status(), StatusCode::kInvalidArgument, "owner_id");
+  in.owner_id = w.supervisor1;
+  const Id action = Must(s().AddAction(Sup1(), id, in)).actions.back().action.id;
+  ActionPatch patch;
+  patch.owner_id = w.officer1;
+  ExpectStatus(s().UpdateAction(Sup1(), id, action, patch).status(), StatusCode::kInvalidArgument,
+               "owner_id");
+  // An action that reached someone anyway (written before this check, or its owner moved to
+  // another unit) stays off their work list.
+  domain::Action stray;
+  stray.case_id = id;
+  stray.title = "旧任务";
+  stray.owner_id = w.officer1;
+  stray.status = ActionStatus::kAllocated;
+  stray.created_by = w.supervisor1;
+  stray.created_at = stray.updated_at = w.now;
+  ASSERT_TRUE(
+      w.store->Write([&](storage::Repo& r) { return r.InsertAction(stray).status(); }).ok());
+  for (const auto& a : Must(s().Worklist(Off1())).actions) EXPECT_NE(a.action.case_id, id);
+  EXPECT_EQ(Must(s().Worklist(Sup1())).actions.size(), 1u);
+}
+
 // ---------------------------------------------------------------- work lists and figures
 
 class FiguresTest : public ServicesTest {
