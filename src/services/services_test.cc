@@ -1042,46 +1042,23 @@ TEST_F(ServicesTest, SharingMakesTheCaseVisible) {
   EXPECT_EQ(Must(s().Dashboard(Off2(), std::nullopt, std::nullopt)).totals.cases_filed, 0);
 }
 
-// The scope is applied in the query that finds a case, so a case outside the caller's scope and
-// an id that does not exist run the same statements (and take the same time), reads and writes.
-TEST(ScopeInQueryTest, CaseOutsideTheScopeRunsTheSameStatementsAsAnUnknownId) {
-  std::mutex mu;
-  std::vector<std::string> sql;
-  bool recording = false;
-  const std::thread::id me = std::this_thread::get_id();
-  storage::StoreOptions options;
-  options.statement_observer = [&](std::string_view s) {
-    std::lock_guard lock(mu);
-    if (recording && std::this_thread::get_id() == me) sql.emplace_back(s);
-  };
-  World w({}, options);
-  ClueInput in;
-  in.summary = "一所的案件";
-  const Id clue = Must(w.services->CreateClue(w.As(w.officer1), in, nullptr)).clue.id;
-  const Id id = Must(w.services->Decide(w.As(w.supervisor1), clue, {})).second->c.id;
-  const Principal other = w.As(w.officer2);
-  auto statements = [&](const std::function<Status(Id)>& op, Id case_id) {
-    {
-      std::lock_guard lock(mu);
-      sql.clear();
-      recording = true;
-    }
-    const Status st = op(case_id);
-    std::lock_guard lock(mu);
-    recording = false;
-    EXPECT_EQ(st.code(), StatusCode::kNotFound) << st.ToString();
-    return sql;
-  };
-  const std::vector<std::function<Status(Id)>> ops = {
-      [&](Id c) { return w.services->GetCase(other, c).status(); },
-      [&](Id c) { return w.services->SetChecklist(other, c, "victim_interview", true).status(); },
-      [&](Id c) { return w.services->GetVictimSupport(other, c).status(); },
-      [&](Id c) { return w.services->RevealIdentity(other, c, 1).status(); },
-  };
-  for (size_t i = 0; i < ops.size(); ++i) {
-    const auto hidden = statements(ops[i], id);
-    EXPECT_FALSE(hidden.empty()) << i;
-    EXPECT_EQ(hidden, statements(ops[i], 999999)) << i;
+// A restricted case's clue is left out of the clue lists of everyone but the supervisors over
+// its unit; the count of clues received on the dashboard must leave it out as well.
+TEST_F(ServicesTest, DashboardCountsOnlyTheCluesTheCallerMayList) {
+  NewCase(AdultClue("普通案件"));
+  const Id hidden = NewCase(AdultClue("受限案件"));
+  SensitivityInput label;
+  label.restricted = true;
+  label.reason = "涉及公众人物";
+  Must(s().SetCaseSensitivity(Sup1(), hidden, label));
+  EXPECT_EQ(ClueTotal(Ana1()), 1);
+  EXPECT_EQ(ClueTotal(Sup1()), 2);
+  for (const Principal& p : {Off1(), Ana1(), Sup1()}) {
+    const DashboardView d = Must(s().Dashboard(p, std::nullopt, std::nullopt));
+    EXPECT_EQ(d.totals.clues_received, ClueTotal(p)) << p.user.username;
+    long long by_month = 0;
+    for (const auto& m : d.by_month) by_month += m.clues;
+    EXPECT_EQ(by_month, ClueTotal(p)) << p.user.username;
   }
 }
 
@@ -1136,6 +1113,49 @@ TEST_F(ServicesTest, ActionsGoOnlyToPeopleWhoCanOpenTheCase) {
       w.store->Write([&](storage::Repo& r) { return r.InsertAction(stray).status(); }).ok());
   for (const auto& a : Must(s().Worklist(Off1())).actions) EXPECT_NE(a.action.case_id, id);
   EXPECT_EQ(Must(s().Worklist(Sup1())).actions.size(), 1u);
+}
+
+// The scope is applied in the query that finds a case, so a case outside the caller's scope and
+// an id that does not exist run the same statements (and take the same time), reads and writes.
+TEST(ScopeInQueryTest, CaseOutsideTheScopeRunsTheSameStatementsAsAnUnknownId) {
+  std::mutex mu;
+  std::vector<std::string> sql;
+  bool recording = false;
+  const std::thread::id me = std::this_thread::get_id();
+  storage::StoreOptions options;
+  options.statement_observer = [&](std::string_view s) {
+    std::lock_guard lock(mu);
+    if (recording && std::this_thread::get_id() == me) sql.emplace_back(s);
+  };
+  World w({}, options);
+  ClueInput in;
+  in.summary = "一所的案件";
+  const Id clue = Must(w.services->CreateClue(w.As(w.officer1), in, nullptr)).clue.id;
+  const Id id = Must(w.services->Decide(w.As(w.supervisor1), clue, {})).second->c.id;
+  const Principal other = w.As(w.officer2);
+  auto statements = [&](const std::function<Status(Id)>& op, Id case_id) {
+    {
+      std::lock_guard lock(mu);
+      sql.clear();
+      recording = true;
+    }
+    const Status st = op(case_id);
+    std::lock_guard lock(mu);
+    recording = false;
+    EXPECT_EQ(st.code(), StatusCode::kNotFound) << st.ToString();
+    return sql;
+  };
+  const std::vector<std::function<Status(Id)>> ops = {
+      [&](Id c) { return w.services->GetCase(other, c).status(); },
+      [&](Id c) { return w.services->SetChecklist(other, c, "victim_interview", true).status(); },
+      [&](Id c) { return w.services->GetVictimSupport(other, c).status(); },
+      [&](Id c) { return w.services->RevealIdentity(other, c, 1).status(); },
+  };
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const auto hidden = statements(ops[i], id);
+    EXPECT_FALSE(hidden.empty()) << i;
+    EXPECT_EQ(hidden, statements(ops[i], 999999)) << i;
+  }
 }
 
 // ---------------------------------------------------------------- work lists and figures

@@ -165,6 +165,7 @@ StatusOr<DashboardView> Services::Dashboard(const Principal& p, std::optional<Id
     q.scope.shared_units.clear();
     q.scope.break_glass_cases.clear();
     q.clue_unit_prefixes = policy_.ClueUnitPrefixes(p);
+    q.hidden_clue_case_labels = policy_.HiddenClueCaseLabels(p);
     q.scope_unit_path = scope.path;
     q.since = out.campaign ? out.campaign->starts_at : 0;
     q.until = out.campaign ? out.campaign->ends_at : std::nullopt;

@@ -1783,6 +1783,26 @@ class SqliteRepo final : public Repo {
       }
       AEGIS_RETURN_IF_ERROR(s.status());
     }
+    if (q.hidden_clue_case_labels != 0 && !q.scope.all) {
+      // Likewise the clues of labelled cases that the caller's clue lists leave out: a count of
+      // clues received must not reveal them either.
+      PREPARE(s,
+              "SELECT l.unit_path, l.received_at FROM cases c JOIN clues l ON l.id = c.clue_id "
+              "WHERE c.labels <> 0 AND (c.labels & ?) <> 0");
+      s.Bind(1, static_cast<std::int64_t>(q.hidden_clue_case_labels));
+      while (s.Step()) {
+        const std::string path = s.Text(0);
+        const std::int64_t received_at = s.Int(1);
+        const std::int64_t day = received_at >= 0 ? received_at / kSecondsPerDay : -1;
+        if (!in_scope(path, true) || day < since_day || day >= until_day) continue;
+        add(path, &CountFigures::clues_received, -1);
+        const std::string month = FormatDate(received_at).substr(0, 7);
+        auto& mf = months[month];
+        mf.month = month;
+        mf.clues -= 1;
+      }
+      AEGIS_RETURN_IF_ERROR(s.status());
+    }
     for (size_t g = 0; g < q.group_units.size(); ++g)
       out.by_unit.push_back({q.group_units[g].first, groups[g]});
     for (auto& [k, v] : months) out.by_month.push_back(v);

@@ -279,7 +279,9 @@ struct MonthFigures {
 struct DashboardQuery {
   CaseScope scope;                              // cases counted
   std::vector<std::string> clue_unit_prefixes;  // clues counted (empty with scope.all = all)
-  std::string scope_unit_path;                  // restrict everything to this subtree
+  // Clues whose case carries one of these labels are not counted (as in ClueQuery).
+  std::uint32_t hidden_clue_case_labels = 0;
+  std::string scope_unit_path;  // restrict everything to this subtree
   UnixSeconds since = 0;
   std::optional<UnixSeconds> until;
   UnixSeconds now = 0;
