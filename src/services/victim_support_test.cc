@@ -758,6 +758,28 @@ TEST_F(VictimSupportTest, SurvivorCodeRightWrongExpiredReusedAllFailIdentically)
     EXPECT_TRUE(reasons.count(r)) << r;
 }
 
+// A survivor may type their resident ID number or phone number where the case reference goes.
+// The failed look-up is audited (append-only), but what was typed is recorded only when it names
+// a case.
+TEST_F(VictimSupportTest, FailedLookUpsNeverRecordWhatWasTypedUnlessItNamesACase) {
+  const Id c = NewCase(15, kChildId);
+  const std::string reference = Must(s().GetCase(Off1(), c)).summary.c.reference;
+  UnixSeconds retry = 0;
+  const std::string typed_id = ResidentId("440106", "20110923", "107");
+  for (const std::string& typed : {typed_id, std::string("13987654321"), std::string("AJ-1999-1")})
+    EXPECT_FALSE(s().SurvivorStatus(typed, "AAAA-BBBB-CC", RandomRemote(), &retry).ok());
+  EXPECT_FALSE(s().SurvivorStatus(reference, "AAAA-BBBB-CC", RandomRemote(), &retry).ok());
+  bool named = false;
+  for (const auto& a : w.Audit(std::nullopt, "case")) {
+    if (a.action != "survivor.status") continue;
+    for (const std::string& typed :
+         {typed_id, std::string("13987654321"), std::string("AJ-1999-1")})
+      EXPECT_EQ(a.detail.find(typed), std::string::npos) << a.detail;
+    named |= a.detail.find(reference) != std::string::npos;
+  }
+  EXPECT_TRUE(named) << "a wrong code for a real case still names the case's reference";
+}
+
 TEST_F(VictimSupportTest, SurvivorSeesOnlyOwnReferralsAndPlainStage) {
   const Id c = NewCase(30, kAdultId);
   const Id v1 = VictimOf(c);
