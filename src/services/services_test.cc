@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -1113,6 +1114,23 @@ TEST_F(ServicesTest, ActionsGoOnlyToPeopleWhoCanOpenTheCase) {
       w.store->Write([&](storage::Repo& r) { return r.InsertAction(stray).status(); }).ok());
   for (const auto& a : Must(s().Worklist(Off1())).actions) EXPECT_NE(a.action.case_id, id);
   EXPECT_EQ(Must(s().Worklist(Sup1())).actions.size(), 1u);
+}
+
+// Flush() returns only once every record queued before it is written, even while the background
+// thread is writing a batch it took from the queue (tests read the audit right after a Flush).
+TEST(AuditorTest, FlushWaitsForABatchInFlight) {
+  World w;
+  for (int i = 1; i <= 900; ++i) {  // (w.Audit lists at most 1000)
+    storage::AuditRecord r;
+    r.at = w.now;
+    r.action = "test.flush";
+    r.object_type = "flushtest";
+    r.detail = "{}";
+    r.remote = "127.0.0.1";
+    w.services->auditor().Record(r);
+    if (i % 2) std::this_thread::sleep_for(std::chrono::microseconds(300));
+    ASSERT_EQ(w.Audit(std::nullopt, "flushtest").size(), static_cast<size_t>(i));
+  }
 }
 
 // The scope is applied in the query that finds a case, so a case outside the caller's scope and
