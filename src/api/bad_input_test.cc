@@ -345,13 +345,16 @@ TEST(BadInput, EveryTextParameterOfEveryRouteIsRefusedCleanlyOrTakenAsPlainData)
     const auto caller = AllowedCaller(row);
     ASSERT_TRUE(caller) << route << ": no caller is allowed";
     const Ids ids = matrix.Resolve(row.kind, caller->object, caller->actor);
+    const std::string token =
+        caller->actor == Actor::kNoSession ? std::string() : m.Token(caller->actor);
     std::optional<Json> base;
-    if (row.body) base = row.body(ids, caller->object);
+    if (row.dynamic_body)
+      base = row.dynamic_body(m, token, ids);
+    else if (row.body)
+      base = row.body(ids, caller->object);
     if (route == "POST survivor/status")
       base = Json{{"reference", m.cases.at("B").reference}, {"code", "AAAA-BBBB-CC"}};
     if (!base && !op.fields.empty()) base = Json::object();
-    const std::string token =
-        caller->actor == Actor::kNoSession ? std::string() : m.Token(caller->actor);
     const std::string target = Matrix::Target(row.target, ids);
     db.Committed();
     data = db.Data();  // the caller's session may have been created just now

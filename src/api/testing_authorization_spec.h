@@ -19,7 +19,18 @@ namespace aegis::api::testing {
 // ---------------------------------------------------------------- the spec
 
 // What a request's object is.
-enum class Kind { kNone, kCase, kClue, kReferral, kAssistance, kSession, kUser, kGrant, kAlert };
+enum class Kind {
+  kNone,
+  kCase,
+  kClue,
+  kReferral,
+  kAssistance,
+  kSession,
+  kUser,
+  kGrant,
+  kAlert,
+  kExport
+};
 
 // The objects of each kind (testing_matrix.h describes them; "missing" is an id that does not
 // exist, with valid ids of case A for the other path segments).
@@ -34,6 +45,7 @@ inline const std::map<Kind, std::vector<std::string>>& Objects() {
       {Kind::kUser, {"U1", "U2", "missing"}},
       {Kind::kGrant, {"G1", "G2", "missing"}},
       {Kind::kAlert, {"AL1", "AL2", "missing"}},
+      {Kind::kExport, {"EX1", "EX2", "missing"}},
   };
   return kObjects;
 }
@@ -106,6 +118,16 @@ inline const Table kUserManagers = {{"U1", {kSup, kAdm}}, {"U2", {kAdm}}};
 // Break-glass grants are reviewed by supervisors and privacy officers over the case's owning unit
 // or the grantee's unit.
 inline const Table kGrantReviewers = {{"G1", {kSup, kPriv}}};
+// Who may export a case (redacted, outside the team): the team, officers of the owning unit,
+// supervisors above it; not a joint team, an assisting unit, a prosecutor or a break-glass grant.
+inline const Table kExporters = {
+    {"A", {kOff, kSup}},  {"M", {kOff}},        {"A0", {kOff, kSup}},
+    {"RS", {kOff, kSup}}, {"SL", {kOff, kSup}},
+};
+// A stored export is read by those who may export its case (EX1: case A).
+inline const Table kExportReaders = {{"EX1", {kOff, kSup}}};
+// The case of each export object (an export of a case the caller can open is no secret from them).
+inline const std::map<std::string, std::string> kExportCase = {{"EX1", "A"}, {"EX2", "B"}};
 // Alerts: one's own.
 inline const Table kAlertOwners = {{"AL1", {kOff}}};
 
@@ -205,6 +227,9 @@ struct Row {
   bool ends_session = false;        // the request ends the session it came with
   bool last = false;                // widens or narrows access: run after every other row
   std::set<std::string> skip = {};  // objects the route does not apply to
+  // A body that needs requests of its own first (the caller's token), instead of `body`.
+  std::function<std::optional<Json>(MatrixWorld&, const std::string& token, const Ids&)>
+      dynamic_body = nullptr;
 };
 
 inline std::vector<Row> Rows() {
@@ -361,6 +386,27 @@ inline std::vector<Row> Rows() {
        Changes(kEditors, kCaseReaders, &kPeopleReaders), 201},
       {"POST", "cases/{case}/persons/{victim}/survivor-code/revoke", Kind::kCase,
        Changes(kEditors, kCaseReaders, &kPeopleReaders)},
+      // ---- redacted exports
+      {"POST", "cases/{case}/exports/preview", Kind::kCase, ReadsThen(kCaseReaders, kExporters),
+       200, Fixed({{"audience", "prosecution"}, {"purpose", "移送审查起诉"}})},
+      // Confirmed with the hash of the caller's own preview (a wrong hash would be a 409).
+      {"POST",
+       "cases/{case}/exports",
+       Kind::kCase,
+       ReadsThen(kCaseReaders, kExporters),
+       201,
+       nullptr,
+       false,
+       false,
+       false,
+       false,
+       false,
+       {},
+       [](MatrixWorld& m, const std::string& token, const Ids& ids) -> std::optional<Json> {
+         return m.ExportBody(ids.at("case"), token);
+       }},
+      {"GET", "cases/{case}/exports", Kind::kCase, ReadsThen(kCaseReaders, kExporters)},
+      {"GET", "exports/{export}", Kind::kExport, Reads(kExportReaders)},
       {"GET", "referrals", Kind::kNone, Only({kPar})},
       {"GET", "referrals/{referral}", Kind::kReferral, Reads(kReferralReaders)},
       {"POST", "referrals/{referral}/status", Kind::kReferral, Acts({kPar}, kReferralReaders), 200,
@@ -437,6 +483,9 @@ class Matrix {
       case Kind::kAlert:
         ids["alert"] = missing ? kMissingId : m_.alerts.at(object);
         break;
+      case Kind::kExport:
+        ids["export"] = missing ? kMissingId : m_.exports.at(object);
+        break;
       case Kind::kSession:
         if (object == "own" && actor != Actor::kNoSession) {
           m_.MintSession(m_.actor_user.at(actor), actor == Actor::kEnrolmentOnly);
@@ -482,7 +531,9 @@ class Matrix {
     Request req;
     req.method = row.method;
     req.target = Target(row.target, ids);
-    if (row.body) {
+    if (row.dynamic_body) {
+      if (auto b = row.dynamic_body(m_, token, ids)) req.body = b->dump();
+    } else if (row.body) {
       if (auto b = row.body(ids, object)) req.body = b->dump();
     }
     if (!req.body.empty()) req.content_type = "application/json";

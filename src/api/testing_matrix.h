@@ -33,7 +33,8 @@
 // Clues CA (station 1) and CB (station 2), pending review. Referrals R1 (case A, to P-WF) and R2
 // (case B, to P-LA). Assistance requests AS1 (case Y to county 1) and AS2 (case A to county 2).
 // Break-glass grants G1 (bystander2 on case A: county 1 reviews it) and G2 (prosecutor2 on case B);
-// their alerts AL1 (to officer1, A's lead) and AL2 (to officer2, B's lead).
+// their alerts AL1 (to officer1, A's lead) and AL2 (to officer2, B's lead). Redacted exports EX1
+// (case A) and EX2 (case B).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -244,6 +245,9 @@ class MatrixWorld {
              201)["id"];
     alerts["AL1"] = AlertOf(off1, grants["G1"]);
     alerts["AL2"] = AlertOf(off2, grants["G2"]);
+    // Redacted exports: EX1 of case A by officer1, EX2 of case B by officer2.
+    exports["EX1"] = MakeExport(cases["A"].ids["case"], off1);
+    exports["EX2"] = MakeExport(cases["B"].ids["case"], off2);
     w.services->auditor().Flush();
   }
 
@@ -317,7 +321,7 @@ class MatrixWorld {
   std::map<Actor, Id> actor_user;
   std::string off1, sup1, off2, sup2;  // fixture sessions (officers and supervisors of both sides)
   std::map<std::string, CaseObject> cases;
-  std::map<std::string, Id> clues, referrals, assistance, users, grants, alerts;
+  std::map<std::string, Id> clues, referrals, assistance, users, grants, alerts, exports;
   std::string survivor_code;  // case B, victim V1
   Id other_session = 0;       // a session of partner2's user
 
@@ -329,6 +333,25 @@ class MatrixWorld {
     return {{"name", "矩阵受害人" + tag},
             {"id_number", ResidentId("440103", "20100315", seq)},
             {"phone", std::string("13900000") + seq}};
+  }
+
+ public:
+  // The body of an export of case `case_id` after previewing it as the holder of `token` (with the
+  // preview's hash, as the UI confirms it); with a hash of zeros when the preview is refused.
+  Json ExportBody(Id case_id, const std::string& token) {
+    Json body = {{"audience", "prosecution"}, {"purpose", "移送审查起诉"}};
+    const Response preview =
+        Post("/cases/" + std::to_string(case_id) + "/exports/preview", body, token);
+    body["preview_hash"] = preview.status == 200 ? Json::parse(preview.body)["preview_hash"]
+                                                 : Json(std::string(64, '0'));
+    return body;
+  }
+
+ private:
+  Id MakeExport(Id case_id, const std::string& token) {
+    return Must(
+        Post("/cases/" + std::to_string(case_id) + "/exports", ExportBody(case_id, token), token),
+        201)["id"];
   }
 
   // The alert about grant `grant` on the alert list of the holder of `token`.

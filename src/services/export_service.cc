@@ -102,23 +102,15 @@ void AddIdentityTerms(const Identity& identity, std::vector<rd::KnownTerm>& term
   if (!identity.address.empty()) terms.push_back({rd::SpanKind::kAddress, identity.address});
 }
 
-StatusOr<Case> LoadCaseInScope(storage::Repo& r, const Policy& policy, const Principal& p, Id id) {
-  AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(id));
-  if (!c) return Status::NotFound("case not found");
-  AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(id, policy.CaseScopeFor(p)));
-  if (!visible) return Status::NotFound("case not found");
-  return *c;
-}
-
-// Loads case `id` for an export by `p`: NotFound out of scope, PermissionDenied when `p` may open
-// the case but not export it.
+// Loads case `id` for an export by `p`: NotFound out of scope (the scope-first path of every case
+// read: an unknown id runs the same statements), PermissionDenied when `p` may open the case but
+// not export it, or opens it only by break-glass (a read-only emergency grant hands nothing out).
 StatusOr<Case> LoadExportableCase(storage::Repo& r, const Policy& policy, const Principal& p,
                                   Id id) {
-  AEGIS_ASSIGN_OR_RETURN(Case c, LoadCaseInScope(r, policy, p, id));
-  AEGIS_ASSIGN_OR_RETURN(auto owner, r.GetUnit(c.unit_id));
-  if (!policy.MayExportCase(p, c, owner ? owner->path : std::string()))
+  AEGIS_ASSIGN_OR_RETURN(auto loaded, internal::LoadCaseFor(r, policy, p, id));
+  if (loaded.via_break_glass || !policy.MayExportCase(p, loaded.c, loaded.c.unit_path))
     return Status::PermissionDenied("you may not export this case");
-  return c;
+  return std::move(loaded.c);
 }
 
 StatusOr<Draft> BuildDraft(storage::Repo& r, const Vault& vault, const Case& c, bool zh) {
@@ -160,8 +152,9 @@ StatusOr<Draft> BuildDraft(storage::Repo& r, const Vault& vault, const Case& c, 
   for (const auto& pr : records) {
     Identity identity;
     if (!pr.identity_cipher.empty()) {
-      AEGIS_ASSIGN_OR_RETURN(identity, vault.DecryptIdentity(pr.identity_cipher,
-                                              PersonIdentityContext(c.id, pr.person.pseudonym)));
+      AEGIS_ASSIGN_OR_RETURN(
+          identity, vault.DecryptIdentity(pr.identity_cipher,
+                                          PersonIdentityContext(c.id, pr.person.pseudonym)));
     } else if (!pr.identity_plain_json.empty()) {
       AEGIS_ASSIGN_OR_RETURN(identity, IdentityFromJson(pr.identity_plain_json));
     }
@@ -572,11 +565,11 @@ StatusOr<ExportView> Services::GetExport(const Principal& p, Id export_id) {
   std::optional<Id> case_id;
   Status st = store_.Read([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(auto rec, r.Exports().GetExport(export_id));
-    if (!rec) return Status::NotFound("export not found");
-    case_id = rec->case_id;
-    // Another case's export (or one the caller may not export) answers like an unknown id.
-    auto c = LoadExportableCase(r, policy_, p, rec->case_id);
-    if (!c.ok()) {
+    if (rec) case_id = rec->case_id;
+    // Another case's export (or one the caller may not export) answers like an unknown id, and an
+    // unknown id goes through the case check too (case 0, never in scope): the same statements.
+    auto c = LoadExportableCase(r, policy_, p, rec ? rec->case_id : 0);
+    if (!c.ok() || !rec) {
       return c.status().code() == StatusCode::kInternal ? c.status()
                                                         : Status::NotFound("export not found");
     }
