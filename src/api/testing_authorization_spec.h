@@ -196,13 +196,13 @@ inline Expect Changes(Actors roles, const Table& readers, const Table* before_se
     return Out::kOk;
   };
 }
-// Break-glass: roles that may (403), not for unknown or sealed cases (404, alike), not when the
-// case is already open to the caller (409).
+// Break-glass: roles that may (403), not when the case is already open to the caller (409, sealed
+// or not), not for unknown or sealed cases (404, alike).
 inline Expect BreakGlass() {
   return [](Actor a, const std::string& o) {
     if (!kBreakGlassRoles.count(a)) return Out::k403;
-    if (o == "missing" || kSealedCases.count(o)) return Out::k404;
     if (In(kCaseReaders, o, a)) return Out::k409;
+    if (o == "missing" || kSealedCases.count(o)) return Out::k404;
     return Out::kOk;
   };
 }
