@@ -45,8 +45,13 @@ test: build unit-test api-test crash-test browser-test fuzz-test
 unit-test: cpp
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
 
+# HTTP loopback tests; then bad input and attack over HTTP (static-file traversal, injection),
+# and a realistic flow whose server output, logs and CLI output must hold no victim identity.
+# (tests/api/timing_probe.py measures 404 timings for a person to look at; it is not a test.)
 api-test: cpp
 	python3 tests/api/loopback_test.py --aegis $(AEGIS)
+	python3 tests/api/attack_test.py --aegis $(AEGIS)
+	python3 tests/api/identity_log_test.py --aegis $(AEGIS) --build-dir $(BUILD_DIR)
 
 crash-test: cpp
 	python3 tests/crash/crash_test.py --aegis $(AEGIS)

@@ -510,6 +510,16 @@ Api::Api(Services& services, std::string version)
 
 Api::~Api() = default;
 
+std::vector<RouteInfo> Api::RouteTable() const {
+  std::vector<RouteInfo> out;
+  for (const Route& route : routes_->list) {
+    std::string path;
+    for (const std::string& seg : route.pattern) path += (path.empty() ? "" : "/") + seg;
+    out.push_back({route.method, path, route.needs_auth, route.enrolment_ok});
+  }
+  return out;
+}
+
 Response Api::Handle(const Request& req) {
   Response res = Dispatch(req);
   // Case data must never sit in a browser or proxy cache.

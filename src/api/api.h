@@ -31,12 +31,23 @@ struct Response {
 
 inline constexpr size_t kMaxBodyBytes = 1 << 20;  // 1 MiB; larger requests get 413
 
+// One registered route, as the route table holds it (tests enumerate these; see
+// authorization_matrix_test.cc, which must decide the access of every route).
+struct RouteInfo {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // below /api/v1, e.g. "cases/{id}/persons/{id}/identity"
+  bool needs_auth = true;
+  bool enrolment_ok = false;  // reachable with an enrolment-only session
+};
+
 class Api {
  public:
   explicit Api(services::Services& services, std::string version = "0.0.0");
   ~Api();
   // Handles one request under /api/v1. Never throws.
   Response Handle(const Request& request);
+  // Every registered route, in the order they are matched.
+  std::vector<RouteInfo> RouteTable() const;
 
  private:
   struct Routes;

@@ -94,17 +94,16 @@ StatusOr<BreakGlassView> Services::BreakGlass(const Principal& p, const BreakGla
     if (!case_id) {
       AEGIS_ASSIGN_OR_RETURN(case_id, r.Access().FindCaseByReference(in.reference));
     }
-    std::optional<Case> c;
-    if (case_id) {
-      AEGIS_ASSIGN_OR_RETURN(c, r.GetCase(*case_id));
-    }
+    // An unknown case runs the same statements as a sealed one (case 0 is never there), so that
+    // the time of the answer does not tell that a sealed case exists either.
+    AEGIS_ASSIGN_OR_RETURN(std::optional<Case> c, r.GetCase(case_id.value_or(0)));
+    storage::CaseScope ordinary = policy_.CaseScopeFor(p);
+    ordinary.break_glass_cases.clear();
+    AEGIS_ASSIGN_OR_RETURN(bool open, r.CaseInScope(c ? c->id : 0, ordinary));
     if (!c) {
       refusal = "unknown";
       return Status::NotFound("case not found");
     }
-    storage::CaseScope ordinary = policy_.CaseScopeFor(p);
-    ordinary.break_glass_cases.clear();
-    AEGIS_ASSIGN_OR_RETURN(bool open, r.CaseInScope(c->id, ordinary));
     if (open) {
       refusal = "already_open";
       return Status::Conflict("you can already open this case; no emergency access is needed");

@@ -32,6 +32,9 @@ void Auditor::Record(storage::AuditRecord record) {
 }
 
 void Auditor::Flush() {
+  // One batch at a time: a Flush that finds the queue empty because the background thread has
+  // just taken it waits until that batch is written, so that everything recorded before it is.
+  std::lock_guard flushing(flush_mu_);
   std::vector<storage::AuditRecord> batch;
   {
     std::lock_guard lock(mu_);

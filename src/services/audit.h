@@ -36,7 +36,7 @@ class Auditor {
 
   // Queues a record (reads, denials); written within ~50 ms.
   void Record(storage::AuditRecord record);
-  // Writes everything queued now.
+  // Writes everything queued now (and waits for a batch the background thread is writing).
   void Flush();
   // Writes what is queued and seals the chain head now (no-op without a signer).
   Status Checkpoint();
@@ -47,6 +47,7 @@ class Auditor {
   void Run();
   storage::Store& store_;
   AuditorOptions options_;
+  std::mutex flush_mu_;  // held while a batch is written (before mu_, never inside it)
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<storage::AuditRecord> queue_;

@@ -79,9 +79,11 @@ StatusOr<ListView<AuditView>> Services::SearchAudit(const Principal& p,
   AEGIS_RETURN_IF_ERROR(store_.Read([&](storage::Repo& r) -> Status {
     // A victim's record is seen on their case's page too (under a pseudonym): "who viewed this
     // victim's record" includes the accesses to that case.
+    // An unknown person searches case 0 (none): the query is the same either way, and storage
+    // adds the case only when it is inside the caller's scope.
     if (in.object_type == "person" && in.object_id) {
       AEGIS_ASSIGN_OR_RETURN(auto person, r.GetPerson(*in.object_id));
-      if (person) q.also_case_id = person->person.case_id;
+      q.also_case_id = person ? person->person.case_id : 0;
     }
     AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(q));
     Names names(r);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "services/services.h"
 #include "services/testing_fixture.h"
@@ -159,6 +160,50 @@ TEST_F(AuditSearchTest, WhoViewedThisVictimsRecordIncludesTheirCase) {
   // A person of another subtree, or no such person: an empty list, like any other filter.
   in.object_id = 999999;
   EXPECT_TRUE(Search(Priv(), in).empty());
+}
+
+// County 2 may not open station 1's case. Its officer's attempts on station 1's clue and victim
+// must read, in county 2's audit search, exactly like attempts on ids that do not exist: no owning
+// unit, no records about the victim's case, the same "outside the unit" answer.
+TEST_F(AuditSearchTest, AnotherUnitsObjectsLookLikeUnknownIds) {
+  const Id clue = *Must(s().GetCase(Off1(), case_id), "GetCase").summary.c.clue_id;
+  ASSERT_FALSE(s().GetClue(Off2(), clue).ok());
+  ASSERT_FALSE(s().GetClue(Off2(), 999999).ok());
+  ASSERT_FALSE(s().RevealIdentity(Off2(), case_id, victim_id).ok());  // joint team: pseudonyms
+  ASSERT_FALSE(s().RevealIdentity(Off2(), case_id, 999999).ok());
+  s().auditor().Flush();
+  using Shape = std::tuple<Id, std::string, std::string, bool, bool>;
+  auto shapes = [&](const Principal& p, const std::string& type, Id id) {
+    AuditSearchInput in;
+    in.object_type = type;
+    in.object_id = id;
+    std::multiset<Shape> out;
+    for (const auto& v : Search(p, in)) {
+      const auto& r = v.entry.record;
+      out.insert({r.user_id.value_or(0), r.action, r.object_type, r.allowed,
+                  v.object_unit_id.has_value()});
+    }
+    return out;
+  };
+  EXPECT_FALSE(shapes(Sup2(), "clue", clue).empty());
+  EXPECT_EQ(shapes(Sup2(), "clue", clue), shapes(Sup2(), "clue", 999999));
+  EXPECT_FALSE(shapes(Sup2(), "person", victim_id).empty());
+  EXPECT_EQ(shapes(Sup2(), "person", victim_id), shapes(Sup2(), "person", 999999));
+  AuditSearchInput outside;
+  outside.outside_unit = true;
+  outside.user_id = w.officer2;
+  std::set<std::pair<std::string, Id>> listed;
+  for (const auto& v : Search(Sup2(), outside)) {
+    listed.insert({v.entry.record.object_type, v.entry.record.object_id.value_or(0)});
+    EXPECT_FALSE(v.object_unit_id.has_value()) << v.entry.record.action;
+  }
+  EXPECT_EQ(listed.count({"clue", clue}), listed.count({"clue", 999999}));
+  EXPECT_EQ(listed.count({"person", victim_id}), listed.count({"person", 999999}));
+  // Station 1's own supervisor still sees who owns them.
+  AuditSearchInput own;
+  own.object_type = "clue";
+  own.object_id = clue;
+  for (const auto& v : Search(Sup1(), own)) EXPECT_EQ(v.object_unit_id, w.station1);
 }
 
 TEST_F(AuditSearchTest, PrivacyOfficersSeeWhoAndWhenButNoCaseContent) {

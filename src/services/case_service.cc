@@ -462,6 +462,30 @@ static Status CheckAssignee(storage::Repo& r, const Principal& p, const Case& c,
   return Status::InvalidArgument(field, "must belong to a unit working on this case");
 }
 
+// Refuses to open case `c` to more people unless `p` belongs to (or is above) its owning unit.
+static Status CheckMayGrantAccess(const Policy& policy, const Principal& p, const Case& c) {
+  if (!policy.MayGrantCaseAccess(p, c, c.unit_path))
+    return Status::PermissionDenied(
+        "only the unit that owns the case, and the supervisors above it, may open it to others");
+  return Status::Ok();
+}
+
+// Checks that `user_id` may own an action on case `c`: an assignee (CheckAssignee) who can open
+// the case, so that an action never puts a case the owner may not see on their work list.
+static Status CheckActionOwner(storage::Repo& r, const Policy& policy, const Principal& p,
+                               const Case& c, Id user_id) {
+  AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, user_id, "owner_id"));
+  AEGIS_ASSIGN_OR_RETURN(auto user, r.GetUser(user_id));
+  if (!user) return Status::InvalidArgument("owner_id", "no such active user");
+  AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(user->unit_id));
+  Principal owner;
+  owner.user = *user;
+  if (unit) owner.unit = *unit;
+  AEGIS_ASSIGN_OR_RETURN(bool opens, r.CaseInScope(c.id, policy.CaseScopeFor(owner)));
+  if (!opens) return Status::InvalidArgument("owner_id", "must be someone who can open this case");
+  return Status::Ok();
+}
+
 StatusOr<CaseDetailView> Services::AddAction(const Principal& p, Id id, const ActionInput& in) {
   AEGIS_RETURN_IF_ERROR(internal::CheckText("title", in.title, 1, 200));
   AEGIS_RETURN_IF_ERROR(internal::CheckText("description", in.description, 0, 4000));
@@ -469,7 +493,7 @@ StatusOr<CaseDetailView> Services::AddAction(const Principal& p, Id id, const Ac
       *this, p, id, Capability::kEditCase, "case.action_create",
       [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
         if (!IsOpenStage(c.stage)) return Status::Conflict("the case is not open for new actions");
-        if (in.owner_id) AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.owner_id, "owner_id"));
+        if (in.owner_id) AEGIS_RETURN_IF_ERROR(CheckActionOwner(r, policy_, p, c, *in.owner_id));
         Action a;
         a.case_id = id;
         a.title = in.title;
@@ -523,7 +547,7 @@ StatusOr<CaseDetailView> Services::UpdateAction(const Principal& p, Id id, Id ac
         }
         if (in.result) a.result = *in.result;
         if (in.owner_id) {
-          AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.owner_id, "owner_id"));
+          AEGIS_RETURN_IF_ERROR(CheckActionOwner(r, policy_, p, c, *in.owner_id));
           a.owner_id = in.owner_id;
           detail["owner_id"] = *in.owner_id;
         }
@@ -540,6 +564,7 @@ StatusOr<CaseDetailView> Services::SetTeam(const Principal& p, Id id, const Team
   return MutateCase(
       *this, p, id, Capability::kEditCase, "case.team",
       [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        AEGIS_RETURN_IF_ERROR(CheckMayGrantAccess(policy_, p, c));
         if (in.case_manager_id)
           AEGIS_RETURN_IF_ERROR(CheckAssignee(r, p, c, *in.case_manager_id, "case_manager_id"));
         if (in.lead_investigator_id)
@@ -567,6 +592,7 @@ StatusOr<CaseDetailView> Services::RequestAssistance(const Principal& p, Id id, 
   return MutateCase(
       *this, p, id, Capability::kEditCase, "case.assistance_request",
       [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        AEGIS_RETURN_IF_ERROR(CheckMayGrantAccess(policy_, p, c));
         AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(to_unit));
         if (!unit) return Status::InvalidArgument("to_unit_id", "no such unit");
         if (unit->id == c.unit_id)
@@ -625,6 +651,7 @@ StatusOr<CaseDetailView> Services::ShareCase(const Principal& p, Id id, Id unit_
   return MutateCase(
       *this, p, id, Capability::kEditCase, "case.share",
       [&](storage::Repo& r, Case& c, UnixSeconds now, json& detail) -> Status {
+        AEGIS_RETURN_IF_ERROR(CheckMayGrantAccess(policy_, p, c));
         AEGIS_ASSIGN_OR_RETURN(auto unit, r.GetUnit(unit_id));
         if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
         if (unit->type == UnitType::kPartner || unit->type == UnitType::kProcuratorate)

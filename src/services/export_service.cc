@@ -102,14 +102,15 @@ void AddIdentityTerms(const Identity& identity, std::vector<rd::KnownTerm>& term
   if (!identity.address.empty()) terms.push_back({rd::SpanKind::kAddress, identity.address});
 }
 
-// Loads case `id` for an export by `p`: NotFound out of scope (like an unknown id),
-// PermissionDenied when `p` may open the case but not export it (also through break-glass).
+// Loads case `id` for an export by `p`: NotFound out of scope (the scope-first path of every case
+// read: an unknown id runs the same statements), PermissionDenied when `p` may open the case but
+// not export it, or opens it only by break-glass (a read-only emergency grant hands nothing out).
 StatusOr<Case> LoadExportableCase(storage::Repo& r, const Policy& policy, const Principal& p,
                                   Id id) {
-  AEGIS_ASSIGN_OR_RETURN(internal::LoadedCase loaded, internal::LoadCaseFor(r, policy, p, id));
+  AEGIS_ASSIGN_OR_RETURN(auto loaded, internal::LoadCaseFor(r, policy, p, id));
   if (loaded.via_break_glass || !policy.MayExportCase(p, loaded.c, loaded.c.unit_path))
     return Status::PermissionDenied("you may not export this case");
-  return loaded.c;
+  return std::move(loaded.c);
 }
 
 // The export document of `c` as `p` may see it: sections `p` may not see (restricted to the team,
@@ -570,11 +571,11 @@ StatusOr<ExportView> Services::GetExport(const Principal& p, Id export_id) {
   std::optional<Id> case_id;
   Status st = store_.Read([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(auto rec, r.Exports().GetExport(export_id));
-    if (!rec) return Status::NotFound("export not found");
-    case_id = rec->case_id;
-    // Another case's export (or one the caller may not export) answers like an unknown id.
-    auto c = LoadExportableCase(r, policy_, p, rec->case_id);
-    if (!c.ok()) {
+    if (rec) case_id = rec->case_id;
+    // Another case's export (or one the caller may not export) answers like an unknown id, and an
+    // unknown id goes through the case check too (case 0, never in scope): the same statements.
+    auto c = LoadExportableCase(r, policy_, p, rec ? rec->case_id : 0);
+    if (!c.ok() || !rec) {
       return c.status().code() == StatusCode::kInternal ? c.status()
                                                         : Status::NotFound("export not found");
     }

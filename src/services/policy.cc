@@ -262,4 +262,10 @@ std::vector<domain::ContactField> Policy::SharedContactFields(
   return consent.fields;
 }
 
+bool Policy::MayGrantCaseAccess(const Principal& p, const domain::Case& c,
+                                const std::string& case_unit_path) const {
+  if (!Allows(p, Capability::kEditCase) || c.unit_id == 0 || case_unit_path.empty()) return false;
+  return case_unit_path.compare(0, p.unit.path.size(), p.unit.path) == 0;
+}
+
 }  // namespace aegis::services

@@ -133,6 +133,14 @@ class Policy {
   // Empty otherwise (withdrawn consent, closed or declined referral, anyone else).
   std::vector<domain::ContactField> SharedContactFields(
       const Principal& p, const domain::Referral& r, const domain::ReferralConsent& consent) const;
+
+  // Whether `p` may open case `c` (which `p` can already open) to more people: share it with
+  // another unit, ask another unit for assistance, change its team. The owning unit's officers and
+  // the supervisors above it decide who works on a case; the units and people it was opened to
+  // (joint teams, assisting units, team members from elsewhere) do not pass it on.
+  // `case_unit_path` is the path of the case's owning unit.
+  bool MayGrantCaseAccess(const Principal& p, const domain::Case& c,
+                          const std::string& case_unit_path) const;
 };
 
 }  // namespace aegis::services

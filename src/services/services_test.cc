@@ -4,8 +4,12 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "domain/case_lifecycle.h"
 #include "services/demo_data.h"
@@ -1037,6 +1041,139 @@ TEST_F(ServicesTest, SharingMakesTheCaseVisible) {
   EXPECT_FALSE(Get(Off2(), id).can_reveal_identity);
   // Dashboards count by owning unit only.
   EXPECT_EQ(Must(s().Dashboard(Off2(), std::nullopt, std::nullopt)).totals.cases_filed, 0);
+}
+
+// A restricted case's clue is left out of the clue lists of everyone but the supervisors over
+// its unit; the count of clues received on the dashboard must leave it out as well.
+TEST_F(ServicesTest, DashboardCountsOnlyTheCluesTheCallerMayList) {
+  NewCase(AdultClue("普通案件"));
+  const Id hidden = NewCase(AdultClue("受限案件"));
+  SensitivityInput label;
+  label.restricted = true;
+  label.reason = "涉及公众人物";
+  Must(s().SetCaseSensitivity(Sup1(), hidden, label));
+  EXPECT_EQ(ClueTotal(Ana1()), 1);
+  EXPECT_EQ(ClueTotal(Sup1()), 2);
+  for (const Principal& p : {Off1(), Ana1(), Sup1()}) {
+    const DashboardView d = Must(s().Dashboard(p, std::nullopt, std::nullopt));
+    EXPECT_EQ(d.totals.clues_received, ClueTotal(p)) << p.user.username;
+    long long by_month = 0;
+    for (const auto& m : d.by_month) by_month += m.clues;
+    EXPECT_EQ(by_month, ClueTotal(p)) << p.user.username;
+  }
+}
+
+TEST_F(ServicesTest, OnlyTheOwningUnitOpensACaseToOthers) {
+  const Id id = NewCase(AdultClue("联合专案"));
+  Must(s().ShareCase(Off1(), id, w.station2));
+  // The joint team works on the case but does not pass it on: no further shares, assistance
+  // requests or team changes (each would open the case to more people).
+  ExpectStatus(s().ShareCase(Off2(), id, w.county2).status(), StatusCode::kPermissionDenied);
+  ExpectStatus(s().RequestAssistance(Off2(), id, w.county2, "请协查").status(),
+               StatusCode::kPermissionDenied);
+  TeamInput team;
+  team.lead_investigator_id = w.officer2;
+  ExpectStatus(s().SetTeam(Off2(), id, team).status(), StatusCode::kPermissionDenied);
+  ExpectStatus(s().GetCase(Sup2(), id).status(), StatusCode::kNotFound);
+  EXPECT_EQ(Get(Off1(), id).shared_with.size(), 1u);
+  // The owning unit and the supervisors above it decide.
+  EXPECT_TRUE(s().SetTeam(Sup1(), id, team).ok());
+  EXPECT_TRUE(s().RequestAssistance(Off1(), id, w.county2, "请协查").ok());
+  EXPECT_TRUE(s().ShareCase(Sup1(), id, w.county2).ok());
+  // On the team now, station 2's officer still does not own the case.
+  ExpectStatus(s().ShareCase(Off2(), id, w.province).status(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(ServicesTest, ActionsGoOnlyToPeopleWhoCanOpenTheCase) {
+  // Station 2's case, shared with county 1: county 1's supervisor works on it, station 1's
+  // officer (below county 1) cannot open it.
+  DecisionInput file;
+  const Id id =
+      Must(s().Decide(Sup2(), Create(Off2(), AdultClue("二所案件")).clue.id, file)).second->c.id;
+  Must(s().ShareCase(Off2(), id, w.county1));
+  ActionInput in;
+  in.title = "走访";
+  in.owner_id = w.officer1;
+  ExpectStatus(s().AddAction(Sup1(), id, in).status(), StatusCode::kInvalidArgument, "owner_id");
+  in.owner_id = w.supervisor1;
+  const Id action = Must(s().AddAction(Sup1(), id, in)).actions.back().action.id;
+  ActionPatch patch;
+  patch.owner_id = w.officer1;
+  ExpectStatus(s().UpdateAction(Sup1(), id, action, patch).status(), StatusCode::kInvalidArgument,
+               "owner_id");
+  // An action that reached someone anyway (written before this check, or its owner moved to
+  // another unit) stays off their work list.
+  domain::Action stray;
+  stray.case_id = id;
+  stray.title = "旧任务";
+  stray.owner_id = w.officer1;
+  stray.status = ActionStatus::kAllocated;
+  stray.created_by = w.supervisor1;
+  stray.created_at = stray.updated_at = w.now;
+  ASSERT_TRUE(
+      w.store->Write([&](storage::Repo& r) { return r.InsertAction(stray).status(); }).ok());
+  for (const auto& a : Must(s().Worklist(Off1())).actions) EXPECT_NE(a.action.case_id, id);
+  EXPECT_EQ(Must(s().Worklist(Sup1())).actions.size(), 1u);
+}
+
+// Flush() returns only once every record queued before it is written, even while the background
+// thread is writing a batch it took from the queue (tests read the audit right after a Flush).
+TEST(AuditorTest, FlushWaitsForABatchInFlight) {
+  World w;
+  for (int i = 1; i <= 900; ++i) {  // (w.Audit lists at most 1000)
+    storage::AuditRecord r;
+    r.at = w.now;
+    r.action = "test.flush";
+    r.object_type = "flushtest";
+    r.detail = "{}";
+    r.remote = "127.0.0.1";
+    w.services->auditor().Record(r);
+    if (i % 2) std::this_thread::sleep_for(std::chrono::microseconds(300));
+    ASSERT_EQ(w.Audit(std::nullopt, "flushtest").size(), static_cast<size_t>(i));
+  }
+}
+
+// The scope is applied in the query that finds a case, so a case outside the caller's scope and
+// an id that does not exist run the same statements (and take the same time), reads and writes.
+TEST(ScopeInQueryTest, CaseOutsideTheScopeRunsTheSameStatementsAsAnUnknownId) {
+  std::mutex mu;
+  std::vector<std::string> sql;
+  bool recording = false;
+  const std::thread::id me = std::this_thread::get_id();
+  storage::StoreOptions options;
+  options.statement_observer = [&](std::string_view s) {
+    std::lock_guard lock(mu);
+    if (recording && std::this_thread::get_id() == me) sql.emplace_back(s);
+  };
+  World w({}, options);
+  ClueInput in;
+  in.summary = "一所的案件";
+  const Id clue = Must(w.services->CreateClue(w.As(w.officer1), in, nullptr)).clue.id;
+  const Id id = Must(w.services->Decide(w.As(w.supervisor1), clue, {})).second->c.id;
+  const Principal other = w.As(w.officer2);
+  auto statements = [&](const std::function<Status(Id)>& op, Id case_id) {
+    {
+      std::lock_guard lock(mu);
+      sql.clear();
+      recording = true;
+    }
+    const Status st = op(case_id);
+    std::lock_guard lock(mu);
+    recording = false;
+    EXPECT_EQ(st.code(), StatusCode::kNotFound) << st.ToString();
+    return sql;
+  };
+  const std::vector<std::function<Status(Id)>> ops = {
+      [&](Id c) { return w.services->GetCase(other, c).status(); },
+      [&](Id c) { return w.services->SetChecklist(other, c, "victim_interview", true).status(); },
+      [&](Id c) { return w.services->GetVictimSupport(other, c).status(); },
+      [&](Id c) { return w.services->RevealIdentity(other, c, 1).status(); },
+  };
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const auto hidden = statements(ops[i], id);
+    EXPECT_FALSE(hidden.empty()) << i;
+    EXPECT_EQ(hidden, statements(ops[i], 999999)) << i;
+  }
 }
 
 // ---------------------------------------------------------------- work lists and figures

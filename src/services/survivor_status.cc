@@ -85,8 +85,9 @@ StatusOr<SurvivorStatusView> Services::SurvivorStatus(const std::string& referen
     why = "expired";
   else if (rec->uses_left <= 0)
     why = "used_up";
-  // The reference is logged only when it looks like one (never free text from the request).
-  const json reference_log = PlausibleReference(reference) ? json(reference) : json(nullptr);
+  // The reference is logged only when it names a case: whatever else was typed (a survivor may
+  // type their resident ID or phone number) never reaches the append-only audit trail.
+  const json reference_log = case_id ? json(reference) : json(nullptr);
   if (!why.empty()) {
     auditor_->Record(MakeAudit(anonymous, now, "survivor.status", "case", case_id, false,
                                {{"reason", why}, {"reference", reference_log}}));

@@ -126,9 +126,12 @@ class TempDir {
 // is fixed at FixedNow() and moves only through Advance().
 class World {
  public:
-  explicit World(ServiceOptions options = {}) : now(FixedNow()) {
+  // `store_options` reach the SQLite store (e.g. a statement observer); the audit hasher is
+  // always the real one.
+  explicit World(ServiceOptions options = {}, storage::StoreOptions store_options = {})
+      : now(FixedNow()) {
     if (!InitCrypto().ok()) std::abort();
-    auto opened = OpenStore((dir.path() / "aegis.db").string());
+    auto opened = OpenStore((dir.path() / "aegis.db").string(), std::move(store_options));
     if (!opened.ok()) {
       ADD_FAILURE() << opened.status().ToString();
       std::abort();

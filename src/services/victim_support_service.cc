@@ -48,6 +48,17 @@ StatusOr<storage::PersonRecord> LoadVictim(storage::Repo& r, Id case_id, Id pers
   return *person;
 }
 
+// A consent lets a partner agency receive the victim's name, phone or address, and a referral
+// sends them: only someone who may see the identity (as on the identity route) gives it away. A
+// joint team or an assisting unit works under the pseudonym and cannot pass the name on either.
+Status CheckMayShareIdentity(const Policy& policy, const Principal& p, const Case& c) {
+  if (!policy.MaySeeSection(p, c, c.unit_path, CaseSection::kPersons) ||
+      !policy.MayRevealIdentity(p, c, c.unit_path))
+    return Status::PermissionDenied(
+        "sharing a victim's contact details needs the right to see the victim's identity");
+  return Status::Ok();
+}
+
 UnitName UnitNameOf(Names& names, Id unit_id) {
   UnitName u;
   u.id = unit_id;
@@ -458,6 +469,7 @@ StatusOr<VictimSupportView> Services::RecordConsent(const Principal& p, Id case_
   return MutateSupport(
       *this, vault_, p, case_id, Capability::kManageVictimSupport, "consent.record",
       [&](storage::Repo& r, Case& c, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        AEGIS_RETURN_IF_ERROR(CheckMayShareIdentity(policy_, p, c));
         AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, in.person_id));
         const bool minor = IsMinorVictim(victim.person.age_at_offence, c.facts.youngest_victim_age);
         const bool guardian = in.given_by != ConsentGiver::kVictim;
@@ -548,6 +560,7 @@ StatusOr<VictimSupportView> Services::CreateReferral(const Principal& p, Id case
   return MutateSupport(
       *this, vault_, p, case_id, Capability::kManageVictimSupport, "referral.create",
       [&](storage::Repo& r, Case& c, UnixSeconds ts, json& detail, std::string& event) -> Status {
+        AEGIS_RETURN_IF_ERROR(CheckMayShareIdentity(policy_, p, c));
         AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, in.person_id));
         storage::VictimRepo& vr = r.Victims();
         AEGIS_ASSIGN_OR_RETURN(auto cs, vr.GetConsent(in.consent_id));

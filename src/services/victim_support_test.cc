@@ -361,6 +361,37 @@ TEST_F(VictimSupportTest, PartnerSeesOnlyTheAgreedDetailsAndNothingAfterWithdraw
   }));
 }
 
+// A consent lets a partner agency receive the victim's name, phone or address, and a referral
+// sends them: only someone who may see the identity gives it away. A joint team works under the
+// pseudonym.
+TEST_F(VictimSupportTest, OnlySomeoneWhoMaySeeTheIdentityGivesItToAnAgency) {
+  // An adult victim: a minor's victim support is closed to the joint team altogether.
+  const Id c = NewCase(30, ResidentId("440104", "19950101", "033"));
+  const Id v = VictimOf(c);
+  Must(s().ShareCase(Sup1(), c, w.station2), "share");
+  ConsentInput in;
+  in.person_id = v;
+  in.given_by = ConsentGiver::kVictim;
+  in.agency_unit_ids = {w.partner};
+  in.fields = {ContactField::kName, ContactField::kPhone};
+  EXPECT_EQ(s().RecordConsent(Off2(), c, in).status().code(), StatusCode::kPermissionDenied);
+  const Id consent = Consent(c, v, {w.partner}, {ContactField::kName}, ConsentGiver::kVictim);
+  ReferralInput refer;
+  refer.person_id = v;
+  refer.consent_id = consent;
+  refer.partner_unit_id = w.partner;
+  refer.kind = ReferralKind::kCounselling;
+  refer.need = "心理疏导";
+  EXPECT_EQ(s().CreateReferral(Off2(), c, refer).status().code(), StatusCode::kPermissionDenied);
+  const auto view = Must(s().GetVictimSupport(Off1(), c));
+  EXPECT_EQ(Entry(view, v).consents.size(), 1u);
+  EXPECT_TRUE(Entry(view, v).referrals.empty());
+  // The joint team may still do what shares nothing: interviews, and withdrawing the consent.
+  EXPECT_TRUE(s().RecordInterview(Off2(), c, Interview(v, {})).ok());
+  EXPECT_TRUE(s().CreateReferral(Off1(), c, refer).ok());
+  EXPECT_TRUE(s().WithdrawConsent(Off2(), c, consent, "本人撤回").ok());
+}
+
 TEST_F(VictimSupportTest, ContactFieldsFollowTheConsentAndClosedReferralsShareNothing) {
   const Id c = NewCase(30, kAdultId);
   const Id v1 = VictimOf(c);
@@ -725,6 +756,28 @@ TEST_F(VictimSupportTest, SurvivorCodeRightWrongExpiredReusedAllFailIdentically)
   EXPECT_GE(denied, 8);
   for (const char* r : {"wrong_code", "unknown_reference", "used_up", "revoked", "expired"})
     EXPECT_TRUE(reasons.count(r)) << r;
+}
+
+// A survivor may type their resident ID number or phone number where the case reference goes.
+// The failed look-up is audited (append-only), but what was typed is recorded only when it names
+// a case.
+TEST_F(VictimSupportTest, FailedLookUpsNeverRecordWhatWasTypedUnlessItNamesACase) {
+  const Id c = NewCase(15, kChildId);
+  const std::string reference = Must(s().GetCase(Off1(), c)).summary.c.reference;
+  UnixSeconds retry = 0;
+  const std::string typed_id = ResidentId("440106", "20110923", "107");
+  for (const std::string& typed : {typed_id, std::string("13987654321"), std::string("AJ-1999-1")})
+    EXPECT_FALSE(s().SurvivorStatus(typed, "AAAA-BBBB-CC", RandomRemote(), &retry).ok());
+  EXPECT_FALSE(s().SurvivorStatus(reference, "AAAA-BBBB-CC", RandomRemote(), &retry).ok());
+  bool named = false;
+  for (const auto& a : w.Audit(std::nullopt, "case")) {
+    if (a.action != "survivor.status") continue;
+    for (const std::string& typed :
+         {typed_id, std::string("13987654321"), std::string("AJ-1999-1")})
+      EXPECT_EQ(a.detail.find(typed), std::string::npos) << a.detail;
+    named |= a.detail.find(reference) != std::string::npos;
+  }
+  EXPECT_TRUE(named) << "a wrong code for a real case still names the case's reference";
 }
 
 TEST_F(VictimSupportTest, SurvivorSeesOnlyOwnReferralsAndPlainStage) {

@@ -51,6 +51,10 @@ StatusOr<WorklistView> Services::Worklist(const Principal& p) {
     }
     AEGIS_ASSIGN_OR_RETURN(auto actions, r.ListOpenActionsOf(p.user.id, 100));
     for (auto& a : actions) {
+      // An action on a case the caller cannot open (any more: moved to another unit, say) stays
+      // off the list, with its case's reference.
+      AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(a.case_id, q.scope));
+      if (!visible) continue;
       AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(a.case_id));
       const bool overdue = a.due_at && *a.due_at < now;
       if (overdue) ++out.overdue;
@@ -161,6 +165,7 @@ StatusOr<DashboardView> Services::Dashboard(const Principal& p, std::optional<Id
     q.scope.shared_units.clear();
     q.scope.break_glass_cases.clear();
     q.clue_unit_prefixes = policy_.ClueUnitPrefixes(p);
+    q.hidden_clue_case_labels = policy_.HiddenClueCaseLabels(p);
     q.scope_unit_path = scope.path;
     q.since = out.campaign ? out.campaign->starts_at : 0;
     q.until = out.campaign ? out.campaign->ends_at : std::nullopt;

@@ -1538,22 +1538,24 @@ class SqliteRepo final : public Repo {
         "COALESCE(oc.unit_path, ol.unit_path, opc.unit_path, oac.unit_path)";
     static const std::string kOwnerUnit =
         "COALESCE(oc.unit_id, ol.unit_id, opc.unit_id, oac.unit_id)";
+    // "`column` is inside the scope's unit subtrees", with its parameters added to `params`.
+    auto within = [&q](Where& params, const std::string& column) {
+      std::string frag = "(";
+      for (size_t i = 0; i < q.unit_path_prefixes.size(); ++i) {
+        frag += std::string(i ? " OR " : "") + "(" + column + " >= ? AND " + column + " < ?)";
+        params.Param(q.unit_path_prefixes[i]);
+        params.Param(PrefixEnd(q.unit_path_prefixes[i]));
+      }
+      return frag + ")";
+    };
+    const bool scoped = !q.all && !q.unit_path_prefixes.empty();
     Where w;
     if (!q.all) {
       if (q.unit_path_prefixes.empty()) {
         w.Add("0");
       } else {
-        std::string frag = "(";
-        for (size_t i = 0; i < q.unit_path_prefixes.size(); ++i) {
-          const std::string& p = q.unit_path_prefixes[i];
-          frag += std::string(i ? " OR " : "") + "(au.path >= ? AND au.path < ?) OR (" +
-                  kOwnerPath + " >= ? AND " + kOwnerPath + " < ?)";
-          w.Param(p);
-          w.Param(PrefixEnd(p));
-          w.Param(p);
-          w.Param(PrefixEnd(p));
-        }
-        w.Add(frag + ")");
+        const std::string actor = within(w, "au.path");
+        w.Add("(" + actor + " OR " + within(w, kOwnerPath) + ")");
       }
     }
     if (q.user_id) {
@@ -1562,12 +1564,15 @@ class SqliteRepo final : public Repo {
     }
     if (!q.object_type.empty()) {
       if (q.object_id && q.also_case_id) {
-        w.Add(
-            "((a.object_type = ? AND a.object_id = ?) OR (a.object_type = 'case' AND "
-            "a.object_id = ?))");
+        // The object's case too, but only a case owned inside the scope: records about another
+        // unit's case would tell that the object belongs to it.
         w.Param(q.object_type);
         w.Param(*q.object_id);
         w.Param(*q.also_case_id);
+        w.Add(
+            "((a.object_type = ? AND a.object_id = ?) OR (a.object_type = 'case' AND "
+            "a.object_id = ?" +
+            (scoped ? " AND " + within(w, "oc.unit_path") : std::string()) + "))");
       } else if (q.object_id) {
         w.Add("a.object_type = ? AND a.object_id = ?");
         w.Param(q.object_type);
@@ -1594,8 +1599,13 @@ class SqliteRepo final : public Repo {
       w.Param(*q.until);
     }
     if (q.outside_unit) {
-      w.Add(kOwnerPath + " IS NOT NULL AND au.path IS NOT NULL AND substr(" + kOwnerPath +
-            ", 1, length(au.path)) <> au.path");
+      // An access to a case, clue, person or assistance request that the actor's unit subtree
+      // does not own, including ids that name nothing (probing): an unknown id and another
+      // unit's object are alike to the searcher.
+      w.Add(
+          "a.object_type IN ('case','clue','person','assistance') AND a.object_id IS NOT NULL "
+          "AND au.path IS NOT NULL AND (" +
+          kOwnerPath + " IS NULL OR substr(" + kOwnerPath + ", 1, length(au.path)) <> au.path)");
     }
     ListResult<AuditHit> out;
     {
@@ -1610,10 +1620,16 @@ class SqliteRepo final : public Repo {
     std::string cols;
     for (std::string col : Split(internal::kAuditEntryColumns))
       cols += (cols.empty() ? "a." : ", a.") + col;
+    // The owning unit is named only when it is inside the scope: another unit's object is
+    // reported like an unknown one (no owner), so a search never tells who owns it.
+    Where owner;
+    const std::string owner_unit =
+        scoped ? "CASE WHEN " + within(owner, kOwnerPath) + " THEN " + kOwnerUnit + " END"
+               : kOwnerUnit;
     const char* dir = q.page.descending ? " DESC" : " ASC";
-    PREPARE(s, "SELECT " + cols + ", u.unit_id, " + kOwnerUnit + kFrom + w.Sql() +
+    PREPARE(s, "SELECT " + cols + ", u.unit_id, " + owner_unit + kFrom + w.Sql() +
                    " ORDER BY a.seq" + dir + " LIMIT ? OFFSET ?");
-    const int next = w.BindAll(s);
+    const int next = w.BindAll(s, owner.BindAll(s));
     s.Bind(next, q.page.limit).Bind(next + 1, q.page.offset);
     while (s.Step()) {
       AuditHit hit;
@@ -1767,6 +1783,26 @@ class SqliteRepo final : public Repo {
       }
       AEGIS_RETURN_IF_ERROR(s.status());
     }
+    if (q.hidden_clue_case_labels != 0 && !q.scope.all) {
+      // Likewise the clues of labelled cases that the caller's clue lists leave out: a count of
+      // clues received must not reveal them either.
+      PREPARE(s,
+              "SELECT l.unit_path, l.received_at FROM cases c JOIN clues l ON l.id = c.clue_id "
+              "WHERE c.labels <> 0 AND (c.labels & ?) <> 0");
+      s.Bind(1, static_cast<std::int64_t>(q.hidden_clue_case_labels));
+      while (s.Step()) {
+        const std::string path = s.Text(0);
+        const std::int64_t received_at = s.Int(1);
+        const std::int64_t day = received_at >= 0 ? received_at / kSecondsPerDay : -1;
+        if (!in_scope(path, true) || day < since_day || day >= until_day) continue;
+        add(path, &CountFigures::clues_received, -1);
+        const std::string month = FormatDate(received_at).substr(0, 7);
+        auto& mf = months[month];
+        mf.month = month;
+        mf.clues -= 1;
+      }
+      AEGIS_RETURN_IF_ERROR(s.status());
+    }
     for (size_t g = 0; g < q.group_units.size(); ++g)
       out.by_unit.push_back({q.group_units[g].first, groups[g]});
     for (auto& [k, v] : months) out.by_month.push_back(v);
@@ -1894,6 +1930,14 @@ sqlite3* OpenConnection(const std::string& path, bool readonly, Status* status) 
   return db;
 }
 
+// Reports each statement's SQL text to the store's observer (SQLITE_TRACE_STMT: when a statement
+// starts to run; trigger bodies arrive as "-- ..." comments).
+int TraceStatement(unsigned type, void* context, void* /*stmt*/, void* sql) {
+  if (type == SQLITE_TRACE_STMT && context != nullptr && sql != nullptr)
+    (*static_cast<const StatementObserver*>(context))(static_cast<const char*>(sql));
+  return 0;
+}
+
 class SqliteStore final : public Store {
  public:
   ~SqliteStore() override {
@@ -1907,9 +1951,11 @@ class SqliteStore final : public Store {
       return Status::InvalidArgument(
           "audit_hasher", "is required to keep the audit chain (use services::OpenStore)");
     audit_hasher_ = options.audit_hasher;
+    statement_observer_ = options.statement_observer;
     Status st;
     writer_ = OpenConnection(path, false, &st);
     if (!writer_) return st;
+    Observe(writer_);
     // A large page cache for the writer keeps index pages of bulk loads in memory.
     AEGIS_RETURN_IF_ERROR(Exec(writer_,
                                "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA "
@@ -1921,6 +1967,7 @@ class SqliteStore final : public Store {
     for (int i = 0; i < std::max(1, options.read_connections); ++i) {
       sqlite3* db = OpenConnection(path, true, &st);
       if (!db) return st;
+      Observe(db);
       AEGIS_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys=ON;"));
       readers_.push_back(db);
       free_readers_.push_back(db);
@@ -1971,6 +2018,11 @@ class SqliteStore final : public Store {
   int SchemaVersion() const override { return schema_version_; }
 
  private:
+  void Observe(sqlite3* db) {
+    if (statement_observer_)
+      sqlite3_trace_v2(db, SQLITE_TRACE_STMT, TraceStatement, &statement_observer_);
+  }
+
   // Resets every cached statement of `db` so that none is left mid-step at COMMIT.
   void ReleaseStatements(sqlite3* db) {
     for (auto& [sql, stmt] : caches_.at(db)) stmt->Release();
@@ -2017,6 +2069,7 @@ class SqliteStore final : public Store {
   int schema_version_ = 0;
   AuditHasher audit_hasher_;
   RowCache rows_;
+  StatementObserver statement_observer_;  // outlives the connections that point to it
   // One statement cache per connection; the map itself is filled before any concurrent use.
   std::map<sqlite3*, StmtCache> caches_;
 };

@@ -234,20 +234,25 @@ struct AuditQuery {
   std::optional<Id> user_id;                    // the actor
   std::string object_type;                      // exact; empty = any
   std::optional<Id> object_id;
-  std::optional<Id> also_case_id;  // with object_type: also records about this case
+  std::optional<Id> also_case_id;  // with object_id: also records about this case, when it is
+                                   // owned inside the unit prefixes
   std::string action;              // exact; empty = any
   std::optional<bool> allowed;
   std::optional<UnixSeconds> since;  // at >= since
   std::optional<UnixSeconds> until;  // at < until
-  bool outside_unit = false;  // only accesses to objects owned outside the actor's unit subtree
-  Page page;                  // sorted by seq, newest first unless page.descending is false
+  // Only accesses to a case, clue, person or assistance request not owned by the actor's unit
+  // subtree (ids of no object included: to the searcher they are alike).
+  bool outside_unit = false;
+  Page page;  // sorted by seq, newest first unless page.descending is false
 };
 
 // One search hit with what the store knows about the actor and the object's owning unit.
 struct AuditHit {
   AuditEntry entry;
   std::optional<Id> actor_unit_id;
-  std::optional<Id> object_unit_id;  // owning unit of a case, clue, person or assistance request
+  // Owning unit of a case, clue, person or assistance request; only when inside the query's unit
+  // prefixes (or the query is not restricted), so that another unit's object looks unknown.
+  std::optional<Id> object_unit_id;
 };
 
 struct ChecklistState {
@@ -274,7 +279,9 @@ struct MonthFigures {
 struct DashboardQuery {
   CaseScope scope;                              // cases counted
   std::vector<std::string> clue_unit_prefixes;  // clues counted (empty with scope.all = all)
-  std::string scope_unit_path;                  // restrict everything to this subtree
+  // Clues whose case carries one of these labels are not counted (as in ClueQuery).
+  std::uint32_t hidden_clue_case_labels = 0;
+  std::string scope_unit_path;  // restrict everything to this subtree
   UnixSeconds since = 0;
   std::optional<UnixSeconds> until;
   UnixSeconds now = 0;
@@ -419,10 +426,16 @@ class Repo {
 // libsodium, see services::OpenStore) so that storage needs no cryptography library of its own.
 using AuditHasher = std::function<std::string(std::string_view data)>;
 
+// Sees the text of every SQL statement as it starts to run (with `?` placeholders, never the
+// bound values), on the thread that runs it. For tests that prove two requests take the same path
+// through the database (e.g. an id outside the caller's scope and an unknown id).
+using StatementObserver = std::function<void(std::string_view sql)>;
+
 struct StoreOptions {
   int read_connections = 4;
-  bool synchronous_full = false;  // NORMAL with WAL by default: durable except on power loss
-  AuditHasher audit_hasher;       // required: opening fails without it
+  bool synchronous_full = false;         // NORMAL with WAL by default: durable except on power loss
+  AuditHasher audit_hasher;              // required: opening fails without it
+  StatementObserver statement_observer;  // tests only; null in production
 };
 
 class Store {
