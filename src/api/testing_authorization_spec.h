@@ -120,9 +120,12 @@ inline const Table kUserManagers = {{"U1", {kSup, kAdm}}, {"U2", {kAdm}}};
 inline const Table kGrantReviewers = {{"G1", {kSup, kPriv}}};
 // Who may export a case (redacted, outside the team): the team, officers of the owning unit,
 // supervisors above it; not a joint team, an assisting unit, a prosecutor or a break-glass grant.
+// Nobody exports a sealed case (SL): the court's seal forbids passing it on.
 inline const Table kExporters = {
-    {"A", {kOff, kSup}},  {"M", {kOff}},        {"A0", {kOff, kSup}},
-    {"RS", {kOff, kSup}}, {"SL", {kOff, kSup}},
+    {"A", {kOff, kSup}},
+    {"M", {kOff}},
+    {"A0", {kOff, kSup}},
+    {"RS", {kOff, kSup}},
 };
 // A stored export is read by those who may export its case (EX1: case A).
 inline const Table kExportReaders = {{"EX1", {kOff, kSup}}};
