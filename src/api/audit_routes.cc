@@ -75,6 +75,7 @@ Json AuditJson(const services::AuditView& v) {
           {"object_type", r.object_type},
           {"object_id", opt(r.object_id)},
           {"object_unit_id", opt(v.object_unit_id)},
+          {"outside_unit", v.outside_unit},
           {"allowed", r.allowed},
           {"purpose", r.purpose},
           {"remote", r.remote},

@@ -97,6 +97,7 @@ StatusOr<ListView<AuditView>> Services::SearchAudit(const Principal& p,
       v.user_unit_id = hit.actor_unit_id;
       if (hit.actor_unit_id) v.user_unit_name = names.UnitName(*hit.actor_unit_id);
       v.object_unit_id = hit.object_unit_id;
+      v.outside_unit = hit.outside_unit;
       out.items.push_back(std::move(v));
     }
     return Status::Ok();

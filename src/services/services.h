@@ -326,6 +326,7 @@ struct AuditView {
   std::optional<Id> user_unit_id;
   std::string user_unit_name;
   std::optional<Id> object_unit_id;
+  bool outside_unit = false;  // as storage::AuditHit::outside_unit
 };
 
 // ---- Need-to-know access (access_service.cc)

@@ -1598,15 +1598,14 @@ class SqliteRepo final : public Repo {
       w.Add("a.at < ?");
       w.Param(*q.until);
     }
-    if (q.outside_unit) {
-      // An access to a case, clue, person or assistance request that the actor's unit subtree
-      // does not own, including ids that name nothing (probing): an unknown id and another
-      // unit's object are alike to the searcher.
-      w.Add(
-          "a.object_type IN ('case','clue','person','assistance') AND a.object_id IS NOT NULL "
-          "AND au.path IS NOT NULL AND (" +
-          kOwnerPath + " IS NULL OR substr(" + kOwnerPath + ", 1, length(au.path)) <> au.path)");
-    }
+    // An access to a case, clue, person or assistance request that the actor's unit subtree
+    // does not own, including ids that name nothing (probing): an unknown id and another unit's
+    // object are alike to the searcher. Both the filter and each hit's flag use it.
+    const std::string outside_unit =
+        "(a.object_type IN ('case','clue','person','assistance') AND a.object_id IS NOT NULL "
+        "AND au.path IS NOT NULL AND (" +
+        kOwnerPath + " IS NULL OR substr(" + kOwnerPath + ", 1, length(au.path)) <> au.path))";
+    if (q.outside_unit) w.Add(outside_unit);
     ListResult<AuditHit> out;
     {
       PREPARE(c, std::string("SELECT COUNT(*) FROM (SELECT 1") + kFrom + w.Sql() + " LIMIT ?)");
@@ -1627,7 +1626,8 @@ class SqliteRepo final : public Repo {
         scoped ? "CASE WHEN " + within(owner, kOwnerPath) + " THEN " + kOwnerUnit + " END"
                : kOwnerUnit;
     const char* dir = q.page.descending ? " DESC" : " ASC";
-    PREPARE(s, "SELECT " + cols + ", u.unit_id, " + owner_unit + kFrom + w.Sql() +
+    PREPARE(s, "SELECT " + cols + ", u.unit_id, " + owner_unit + ", " + outside_unit + kFrom +
+                   w.Sql() +
                    " ORDER BY a.seq" + dir + " LIMIT ? OFFSET ?");
     const int next = w.BindAll(s, owner.BindAll(s));
     s.Bind(next, q.page.limit).Bind(next + 1, q.page.offset);
@@ -1636,6 +1636,7 @@ class SqliteRepo final : public Repo {
       hit.entry = internal::ReadAuditEntry(s);
       hit.actor_unit_id = OptId(s, internal::kAuditEntryColumnCount);
       hit.object_unit_id = OptId(s, internal::kAuditEntryColumnCount + 1);
+      hit.outside_unit = s.Int(internal::kAuditEntryColumnCount + 2) != 0;
       out.items.push_back(std::move(hit));
     }
     AEGIS_RETURN_IF_ERROR(s.status());

@@ -588,6 +588,19 @@ TEST_F(SqliteStoreTest, AuditSearchScopesByActorOrOwnerAndFindsOutsideAccesses) 
                     return Status::Ok();
                   })
                   .ok());
+  // Each hit carries the same answer as the filter: 2 and 3 outside, 1 (own unit) not.
+  AuditQuery every;
+  every.all = true;
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto list, r.SearchAudit(every));
+                    for (const auto& hit : list.items) {
+                      const long long seq = hit.entry.seq;
+                      EXPECT_EQ(hit.outside_unit, seq == 2 || seq == 3) << seq;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 }  // namespace

@@ -253,6 +253,9 @@ struct AuditHit {
   // Owning unit of a case, clue, person or assistance request; only when inside the query's unit
   // prefixes (or the query is not restricted), so that another unit's object looks unknown.
   std::optional<Id> object_unit_id;
+  // An access to a case, clue, person or assistance request outside the actor's unit subtree, or
+  // to an id that names nothing (as AuditQuery::outside_unit).
+  bool outside_unit = false;
 };
 
 struct ChecklistState {

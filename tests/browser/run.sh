@@ -26,4 +26,5 @@ done
 export AEGIS_URL="http://127.0.0.1:$PORT"
 export AEGIS_TOTP_STATE="$WORK/totp-steps.json"
 mkdir -p screenshots
-node --test --test-concurrency=1 --test-timeout=180000 ./*.test.mjs
+# AEGIS_BROWSER_TESTS="audit.test.mjs ..." runs a subset while working on one page.
+node --test --test-concurrency=1 --test-timeout=180000 ${AEGIS_BROWSER_TESTS:-./*.test.mjs}

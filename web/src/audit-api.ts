@@ -13,6 +13,8 @@ export interface AuditRecord {
   object_type: string;
   object_id: Id | null;
   object_unit_id: Id | null;
+  /** An access to a case, clue, person or assistance request outside the actor's unit subtree (or to an id that names nothing). */
+  outside_unit: boolean;
   allowed: boolean;
   purpose: string;
   remote: string;

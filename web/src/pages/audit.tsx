@@ -5,7 +5,7 @@ import { searchAudit, type AuditRecord } from '../audit-api';
 import type { UserRef } from '../api';
 import { colon, fmtDateTime, has, label, t } from '../i18n';
 import { href, navigate } from '../router';
-import { can, teamUsers, unitById, unitLabel } from '../session';
+import { can, teamUsers, unitLabel } from '../session';
 import { Badge, Check, Empty, ErrorState, PageHeader, Pagination, Section, Select, Skeleton, useAsync, useTitle } from '../ui';
 import { AuditTabs } from './access';
 
@@ -42,16 +42,6 @@ function localMidnight(date: string, days = 0): string {
   const d = new Date(`${date}T00:00:00`);
   d.setDate(d.getDate() + days);
   return d.toISOString();
-}
-
-/** Whether `unit` is `ancestor` or lies below it (the same test as the server's outside_unit). */
-function within(unit: number, ancestor: number): boolean {
-  let u = unitById(unit);
-  for (let hops = 0; u && hops < 32; hops++) {
-    if (u.id === ancestor) return true;
-    u = unitById(u.parent_id ?? null);
-  }
-  return false;
 }
 
 function actionLabel(a: string): string {
@@ -291,7 +281,7 @@ function AuditTable({ items, onObject, onUser }: { items: AuditRecord[]; onObjec
         </thead>
         <tbody>
           {items.map((r) => {
-            const outside = r.object_unit_id !== null && r.user_unit_id !== null && !within(r.object_unit_id, r.user_unit_id);
+            const outside = r.outside_unit;
             return (
               <tr key={r.seq} data-testid="audit-row">
                 <td class="nowrap">{fmtDateTime(r.at)}</td>
@@ -328,17 +318,18 @@ function AuditTable({ items, onObject, onUser }: { items: AuditRecord[]; onObjec
                           </button>
                         </>
                       )}
-                      {r.object_unit_id !== null && (
+                      {/* The owner is named only inside the reader's subtree; the badge also marks
+                          accesses to other units' objects and to ids that name nothing. */}
+                      {(r.object_unit_id !== null || outside) && (
                         <div class="muted small">
-                          {t('audit.owner')}
-                          {colon()}
-                          {unitLabel(r.object_unit_id, '')}
-                          {outside && (
+                          {r.object_unit_id !== null && (
                             <>
-                              {' '}
-                              <Badge tone="warn">{t('audit.outsideBadge')}</Badge>
+                              {t('audit.owner')}
+                              {colon()}
+                              {unitLabel(r.object_unit_id, '')}{' '}
                             </>
                           )}
+                          {outside && <Badge tone="warn">{t('audit.outsideBadge')}</Badge>}
                         </div>
                       )}
                     </>
