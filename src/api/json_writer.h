@@ -2,6 +2,7 @@
 // nlohmann::json tree first costs several hundred allocations per case page.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -35,14 +36,21 @@ class JsonWriter {
   }
   JsonWriter& Int(std::int64_t v) {
     Comma();
-    out_ += std::to_string(v);
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
     return *this;
   }
+  // The shortest text that reads back as the same double; NaN and infinities (not JSON) as null.
   JsonWriter& Double(double v) {
     Comma();
+    if (v != v || v - v != 0) {
+      out_ += "null";
+      return *this;
+    }
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    out_ += buf;
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
     return *this;
   }
   JsonWriter& Bool(bool v) {
@@ -104,10 +112,15 @@ class JsonWriter {
       first_.back() = false;
     }
   }
+  // Appends `s` quoted, copying runs of bytes that need no escape in one go.
   void Quote(std::string_view s) {
     out_ += '"';
-    for (char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
+    size_t run = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s.data() + run, i - run);
+      run = i + 1;
       switch (c) {
         case '"':
           out_ += "\\\"";
@@ -124,16 +137,14 @@ class JsonWriter {
         case '\t':
           out_ += "\\t";
           break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out_ += buf;
-          } else {
-            out_ += ch;
-          }
+        default: {
+          static constexpr char kHex[] = "0123456789abcdef";
+          const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+          out_.append(esc, sizeof esc);
+        }
       }
     }
+    out_.append(s.data() + run, s.size() - run);
     out_ += '"';
   }
 

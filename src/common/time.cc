@@ -71,11 +71,29 @@ std::string FormatIso8601(UnixSeconds t) {
     --days;
   }
   const Civil c = CivilFromDays(days);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", c.year, c.month, c.day,
-                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                static_cast<int>(rem % 60));
-  return buf;
+  if (c.year < 0 || c.year > 9999) {  // outside what ISO 8601's four digits hold: rare, slow path
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", c.year, c.month, c.day,
+                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                  static_cast<int>(rem % 60));
+    return buf;
+  }
+  // Written digit by digit: case pages format a dozen timestamps each, and snprintf showed up in
+  // the read path's profile.
+  std::string out = "0000-00-00T00:00:00Z";
+  auto two = [&out](size_t at, unsigned v) {
+    out[at] = static_cast<char>('0' + v / 10);
+    out[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  const auto year = static_cast<unsigned>(c.year);
+  two(0, year / 100);
+  two(2, year % 100);
+  two(5, c.month);
+  two(8, c.day);
+  two(11, static_cast<unsigned>(rem / 3600));
+  two(14, static_cast<unsigned>(rem / 60 % 60));
+  two(17, static_cast<unsigned>(rem % 60));
+  return out;
 }
 
 std::string FormatDate(UnixSeconds t) { return FormatIso8601(t).substr(0, 10); }

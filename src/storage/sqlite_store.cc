@@ -1969,7 +1969,9 @@ class SqliteStore final : public Store {
       sqlite3* db = OpenConnection(path, true, &st);
       if (!db) return st;
       Observe(db);
-      AEGIS_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys=ON;"));
+      // Reads go through a memory map of the file: no pread() and no copy into the page cache
+      // per page (SQLite caps the size at its compile-time maximum).
+      AEGIS_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys=ON; PRAGMA mmap_size=8589934592;"));
       readers_.push_back(db);
       free_readers_.push_back(db);
       caches_[db];
@@ -1985,12 +1987,13 @@ class SqliteStore final : public Store {
       db = free_readers_.back();
       free_readers_.pop_back();
     }
-    Status st = Exec(db, "BEGIN");
+    StmtCache& cache = caches_.at(db);
+    Status st = RunCached(db, cache, "BEGIN");
     if (st.ok()) {
-      SqliteRepo repo(db, &caches_.at(db), &audit_hasher_, &rows_, true);
+      SqliteRepo repo(db, &cache, &audit_hasher_, &rows_, true);
       st = fn(repo);
       ReleaseStatements(db);
-      Status end = Exec(db, "COMMIT");
+      Status end = RunCached(db, cache, "COMMIT");
       if (st.ok()) st = end;
     }
     {
@@ -2024,9 +2027,24 @@ class SqliteStore final : public Store {
       sqlite3_trace_v2(db, SQLITE_TRACE_STMT, TraceStatement, &statement_observer_);
   }
 
-  // Resets every cached statement of `db` so that none is left mid-step at COMMIT.
-  void ReleaseStatements(sqlite3* db) {
-    for (auto& [sql, stmt] : caches_.at(db)) stmt->Release();
+  // Resets every statement of `db` left mid-step, so that none holds the snapshot past COMMIT.
+  // Walks SQLite's own list: most of the cached statements were not used by this transaction.
+  static void ReleaseStatements(sqlite3* db) {
+    for (sqlite3_stmt* stmt = sqlite3_next_stmt(db, nullptr); stmt != nullptr;
+         stmt = sqlite3_next_stmt(db, stmt)) {
+      if (sqlite3_stmt_busy(stmt)) sqlite3_reset(stmt);
+    }
+  }
+
+  // Runs a statement without results (BEGIN, COMMIT) from the connection's cache: sqlite3_exec
+  // would parse it again on every request.
+  static Status RunCached(sqlite3* db, StmtCache& cache, const char* sql) {
+    auto it = cache.find(sql);
+    if (it == cache.end() || !it->second->prepared())
+      it = cache.insert_or_assign(sql, std::make_unique<Stmt>(db, sql)).first;
+    else
+      it->second->Reset();
+    return it->second->Run();
   }
 
   Status Migrate() {
