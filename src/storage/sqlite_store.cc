@@ -322,6 +322,19 @@ constexpr const char* kCaseColumns =
     "updated_at, "
     "labels, restricted_sections, seal_reference, unit_path";
 
+// kCaseColumns qualified with the alias "c" (built once).
+const std::string& CaseColumnsC() {
+  static const std::string columns = [] {
+    std::string out = "c.";
+    for (const char* ch = kCaseColumns; *ch != '\0'; ++ch) {
+      out += *ch;
+      if (*ch == ' ' && ch != kCaseColumns && ch[-1] == ',') out += "c.";
+    }
+    return out;
+  }();
+  return columns;
+}
+
 Case ReadCase(const Stmt& s) {
   Case c;
   c.id = s.Int(0);
@@ -1150,16 +1163,26 @@ class SqliteRepo final : public Repo {
     if (out.total > 2000) {
       AEGIS_ASSIGN_OR_RETURN(w, CaseWhere(q, false));
     }
-    std::string cols;
-    for (std::string col : Split(kCaseColumns)) cols += (cols.empty() ? "c." : ", c.") + col;
     const char* dir = q.page.descending ? " DESC" : " ASC";
-    PREPARE(s, "SELECT " + cols + " FROM cases c" + w.Sql() + " ORDER BY " + it->second + dir +
+    PREPARE(s, "SELECT " + CaseColumnsC() + " FROM cases c" + w.Sql() + " ORDER BY " + it->second + dir +
                    ", c.id" + dir + " LIMIT ? OFFSET ?");
     int next = w.BindAll(s);
     s.Bind(next, q.page.limit).Bind(next + 1, q.page.offset);
     while (s.Step()) out.items.push_back(ReadCase(s));
     AEGIS_RETURN_IF_ERROR(s.status());
     return out;
+  }
+
+  StatusOr<std::optional<Case>> GetCaseInScope(Id id, const CaseScope& scope) override {
+    Where w;
+    w.Add("c.id = ?");
+    w.Param(id);
+    AddScope(w, scope, "c");
+    PREPARE(s, "SELECT " + CaseColumnsC() + " FROM cases c" + w.Sql());
+    w.BindAll(s);
+    if (s.Step()) return std::optional<Case>(ReadCase(s));
+    AEGIS_RETURN_IF_ERROR(s.status());
+    return std::optional<Case>();
   }
 
   StatusOr<bool> CaseInScope(Id case_id, const CaseScope& scope) override {

@@ -356,6 +356,9 @@ class Repo {
   virtual StatusOr<ListResult<domain::Case>> ListCases(const CaseQuery& query) = 0;
   // True when the case is inside `scope` (same rules as ListCases).
   virtual StatusOr<bool> CaseInScope(Id case_id, const CaseScope& scope) = 0;
+  // Case `id` when it is in `scope`; nothing when it is unknown or out of scope (one statement,
+  // the same for both).
+  virtual StatusOr<std::optional<domain::Case>> GetCaseInScope(Id id, const CaseScope& scope) = 0;
 
   virtual StatusOr<Id> InsertPerson(const PersonRecord& person) = 0;
   virtual StatusOr<std::vector<PersonRecord>> ListPersons(Id case_id) = 0;

@@ -129,12 +129,10 @@ storage::AuditRecord MakeAudit(const Principal& p, UnixSeconds now, std::string 
 
 StatusOr<LoadedCase> LoadCaseFor(storage::Repo& r, const Policy& policy, const Principal& p,
                                  Id id) {
-  // The scope check comes first and alone: an unknown id and a case out of scope take the same
-  // path (one query) and give the same answer, so neither the body nor the time tells them apart.
+  // The case is read with the scope in the same statement: an unknown id and a case out of scope
+  // run the same SQL and give the same answer, so neither the body nor the time tells them apart.
   storage::CaseScope scope = policy.CaseScopeFor(p);
-  AEGIS_ASSIGN_OR_RETURN(bool visible, r.CaseInScope(id, scope));
-  if (!visible) return Status::NotFound("case not found");
-  AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCase(id));
+  AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCaseInScope(id, scope));
   if (!c) return Status::NotFound("case not found");
   LoadedCase out;
   out.c = std::move(*c);
