@@ -367,6 +367,29 @@ TEST_F(SqliteStoreTest, EncodingCoversEveryFieldAndTheSeq) {
   EXPECT_NE(EncodeAuditRecord(1, shifted), enc);
 }
 
+// Large batches go in several rows per INSERT: every record keeps its own fields, seq and hash.
+TEST_F(SqliteStoreTest, AppendAuditOfALargeBatchKeepsOrderFieldsAndChain) {
+  std::vector<AuditRecord> batch;
+  for (int i = 0; i < 75; ++i) {  // two multi-row statements and 11 single rows
+    batch.push_back({100 + i, i % 3 ? std::optional<Id>(user_) : std::nullopt, "case.read", "case",
+                     i % 5 ? std::optional<Id>(i) : std::nullopt, i % 2 == 0,
+                     "{\"i\":" + std::to_string(i) + "}", "10.0.0." + std::to_string(i), "p"});
+  }
+  ASSERT_TRUE(store_->Write([&](Repo& r) { return r.AppendAudit(batch); }).ok());
+  const auto chain = Chain(*store_);
+  ASSERT_EQ(chain.size(), batch.size());
+  ExpectChained(chain);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(chain[i].record.at, batch[i].at);
+    EXPECT_EQ(chain[i].record.user_id, batch[i].user_id);
+    EXPECT_EQ(chain[i].record.object_id, batch[i].object_id);
+    EXPECT_EQ(chain[i].record.allowed, batch[i].allowed);
+    EXPECT_EQ(chain[i].record.detail, batch[i].detail);
+    EXPECT_EQ(chain[i].record.remote, batch[i].remote);
+  }
+}
+
 TEST_F(SqliteStoreTest, AuditLogRefusesRecordsWithoutTheirChainHash) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "t.db").string().c_str(), &db), SQLITE_OK);
