@@ -120,6 +120,19 @@ TEST_F(AccessTest, DashboardNeverCountsACaseTheCallerCannotOpen) {
   EXPECT_EQ(sup_after.totals.minor_victim_cases, sup_before.totals.minor_victim_cases);
 }
 
+// A read-only look (sealed case, break-glass): no next stage is allowed, with the reason, and the
+// victim-support page offers no interview, approval or change.
+void ExpectNothingOffered(const CaseDetailView& c, const VictimSupportView& support) {
+  ASSERT_FALSE(c.next_stages.empty());
+  for (const auto& n : c.next_stages) {
+    EXPECT_FALSE(n.allowed) << ToString(n.to);
+    EXPECT_FALSE(n.why_not.empty());
+  }
+  EXPECT_FALSE(support.can_record_interview);
+  EXPECT_FALSE(support.can_approve);
+  EXPECT_FALSE(support.can_manage);
+}
+
 TEST_F(AccessTest, SealedCaseIsReadOnlyAndClosedToBreakGlass) {
   const Id id = NewCase(30);
   SensitivityInput no_order;
@@ -138,6 +151,9 @@ TEST_F(AccessTest, SealedCaseIsReadOnlyAndClosedToBreakGlass) {
   TransitionInput t;
   t.to = CaseStage::kUnderInvestigation;
   ExpectStatus(s().Transition(As(w.officer1), id, t).status(), StatusCode::kConflict);
+  // The pages offer nothing the server would refuse.
+  ExpectNothingOffered(Must(s().GetCase(As(w.officer1), id)),
+                       Must(s().GetVictimSupport(As(w.officer1), id)));
   // Break-glass on a sealed case answers exactly like an unknown case.
   // The team can open it anyway: no emergency access needed (not a 404).
   ExpectStatus(s().BreakGlass(As(w.officer1), Emergency(id)).status(), StatusCode::kConflict);
@@ -237,6 +253,7 @@ TEST_F(AccessTest, BreakGlassOpensReadOnlyAlertsTheTeamAndIsReviewed) {
   TransitionInput t;
   t.to = CaseStage::kUnderInvestigation;
   ExpectStatus(s().Transition(officer2, id, t).status(), StatusCode::kPermissionDenied);
+  ExpectNothingOffered(d, Must(s().GetVictimSupport(officer2, id)));
   bool marked = false;
   for (const auto& r : w.Audit(id, "case"))
     marked |= r.action == "case.read" && r.purpose == "emergency" &&

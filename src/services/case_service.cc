@@ -52,9 +52,16 @@ std::optional<NamedRef> UserRef(Names& names, std::optional<Id> id) {
 }  // namespace
 
 // Builds the full case page for `c` as `p` may see it.
+// `via_break_glass`: `p` opens the case only through an emergency grant (read-only).
 static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& policy,
                                             const Principal& p, const Case& c,
-                                            const DeadlineRules& rules, UnixSeconds now) {
+                                            const DeadlineRules& rules, UnixSeconds now,
+                                            bool via_break_glass = false) {
+  // A stage is offered only where the change would be accepted (MutateCase refuses these).
+  const bool read_only = via_break_glass || !policy.MayModifyCase(c);
+  const std::string read_only_reason = via_break_glass
+                                           ? "break-glass access is read-only"
+                                           : "the case is sealed by court order";
   Names names(r);
   CaseDetailView d;
   d.summary = Summarize(r, names, c, rules, now, false);
@@ -133,9 +140,10 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
         nv.requires_procuratorate = rule.requires_procuratorate;
       }
     }
-    Status st = policy.Allows(p, Capability::kTransitionCase)
-                    ? CheckTransition(c.stage, to, ctx, StandardChecklist())
-                    : Status::PermissionDenied("your role may not change case stages");
+    Status st = !policy.Allows(p, Capability::kTransitionCase)
+                    ? Status::PermissionDenied("your role may not change case stages")
+                : read_only ? Status::PermissionDenied(read_only_reason)
+                            : CheckTransition(c.stage, to, ctx, StandardChecklist());
     nv.allowed = st.ok();
     nv.why_not = st.ok() ? "" : st.message();
     d.next_stages.push_back(nv);
@@ -185,7 +193,8 @@ StatusOr<CaseDetailView> Services::GetCase(const Principal& p, Id id) {
   std::optional<Id> grant_id;
   Status st = store_.Read([&](storage::Repo& r) -> Status {
     AEGIS_ASSIGN_OR_RETURN(auto loaded, internal::LoadCaseFor(r, policy_, p, id));
-    AEGIS_ASSIGN_OR_RETURN(d, BuildDetail(r, policy_, p, loaded.c, deadline_rules_, now));
+    AEGIS_ASSIGN_OR_RETURN(
+        d, BuildDetail(r, policy_, p, loaded.c, deadline_rules_, now, loaded.via_break_glass));
     if (loaded.via_break_glass) {
       d.via_break_glass = true;
       AEGIS_ASSIGN_OR_RETURN(auto grant, r.Access().ActiveBreakGlassGrant(p.user.id, id, now));

@@ -28,8 +28,8 @@ constexpr int kCodeLength = 10;  // 50 bits
 
 // Loads a case the caller may open and whose victim support section it may see; out of scope
 // answers exactly like an unknown id. With `for_change`, break-glass and sealed cases are refused.
-StatusOr<Case> LoadCaseInScope(storage::Repo& r, const Policy& policy, const Principal& p, Id id,
-                               bool for_change = false) {
+StatusOr<internal::LoadedCase> LoadCaseInScope(storage::Repo& r, const Policy& policy,
+                                               const Principal& p, Id id, bool for_change = false) {
   AEGIS_ASSIGN_OR_RETURN(auto loaded, internal::LoadCaseFor(r, policy, p, id));
   if (!policy.MaySeeSection(p, loaded.c, loaded.c.unit_path, CaseSection::kVictimSupport))
     return Status::PermissionDenied("victim support on this case is restricted to its team");
@@ -37,7 +37,7 @@ StatusOr<Case> LoadCaseInScope(storage::Repo& r, const Policy& policy, const Pri
     return Status::PermissionDenied("break-glass access is read-only");
   if (for_change && !policy.MayModifyCase(loaded.c))
     return Status::Conflict("the case is sealed by court order and cannot be changed");
-  return std::move(loaded.c);
+  return loaded;
 }
 
 // The victim `person_id` of case `case_id`; InvalidArgument("person_id") for anyone else.
@@ -93,16 +93,20 @@ bool HasDuplicates(std::vector<T> v) {
   return std::adjacent_find(v.begin(), v.end()) != v.end();
 }
 
-// Builds the victim-support page of case `c` as `p` may see it (no identity anywhere).
+// Builds the victim-support page of the loaded case as `p` may see it (no identity anywhere). What
+// a sealed case or a break-glass look cannot change is offered to nobody.
 StatusOr<VictimSupportView> BuildView(storage::Repo& r, const Policy& policy, const Vault& vault,
-                                      const Principal& p, const Case& c, UnixSeconds now) {
+                                      const Principal& p, const internal::LoadedCase& loaded,
+                                      UnixSeconds now) {
+  const Case& c = loaded.c;
+  const bool read_only = loaded.via_break_glass || !policy.MayModifyCase(c);
   Names names(r);
   VictimSupportView v;
   v.case_id = c.id;
   v.case_reference = c.reference;
-  v.can_record_interview = policy.Allows(p, Capability::kRecordInterview);
-  v.can_approve = policy.Allows(p, Capability::kApproveFurtherInterview);
-  v.can_manage = policy.Allows(p, Capability::kManageVictimSupport);
+  v.can_record_interview = !read_only && policy.Allows(p, Capability::kRecordInterview);
+  v.can_approve = !read_only && policy.Allows(p, Capability::kApproveFurtherInterview);
+  v.can_manage = !read_only && policy.Allows(p, Capability::kManageVictimSupport);
   const Unit* owner = names.Unit(c.unit_id);
   v.can_read_preferences = policy.MayRevealIdentity(p, c, owner ? owner->path : std::string());
 
@@ -194,7 +198,8 @@ StatusOr<VictimSupportView> MutateSupport(Services& s, const Vault& vault, const
   }
   VictimSupportView view;
   AEGIS_RETURN_IF_ERROR(s.store().Write([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(Case c, LoadCaseInScope(r, s.policy(), p, case_id, true));
+    AEGIS_ASSIGN_OR_RETURN(auto loaded, LoadCaseInScope(r, s.policy(), p, case_id, true));
+    Case& c = loaded.c;
     json detail = json::object();
     std::string event;
     AEGIS_RETURN_IF_ERROR(change(r, c, now, detail, event));
@@ -203,7 +208,7 @@ StatusOr<VictimSupportView> MutateSupport(Services& s, const Vault& vault, const
           r.InsertEvent({0, case_id, now, p.user.id, event, detail.dump()}).status());
     AEGIS_RETURN_IF_ERROR(
         r.AppendAudit({MakeAudit(p, now, action, "case", case_id, true, detail)}));
-    AEGIS_ASSIGN_OR_RETURN(view, BuildView(r, s.policy(), vault, p, c, now));
+    AEGIS_ASSIGN_OR_RETURN(view, BuildView(r, s.policy(), vault, p, loaded, now));
     return Status::Ok();
   }));
   return view;
@@ -230,8 +235,8 @@ StatusOr<VictimSupportView> Services::GetVictimSupport(const Principal& p, Id ca
   const UnixSeconds now = Now();
   VictimSupportView view;
   Status st = store_.Read([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(Case c, LoadCaseInScope(r, policy_, p, case_id));
-    AEGIS_ASSIGN_OR_RETURN(view, BuildView(r, policy_, vault_, p, c, now));
+    AEGIS_ASSIGN_OR_RETURN(auto loaded, LoadCaseInScope(r, policy_, p, case_id));
+    AEGIS_ASSIGN_OR_RETURN(view, BuildView(r, policy_, vault_, p, loaded, now));
     return Status::Ok();
   });
   auditor_->Record(MakeAudit(p, now, "victim_support.read", "case", case_id, st.ok()));
@@ -407,7 +412,8 @@ StatusOr<ContactPreferences> Services::GetContactPreferences(const Principal& p,
   ContactPreferences prefs;
   bool allowed = false;
   Status st = store_.Write([&](storage::Repo& r) -> Status {
-    AEGIS_ASSIGN_OR_RETURN(Case c, LoadCaseInScope(r, policy_, p, case_id));
+    AEGIS_ASSIGN_OR_RETURN(auto loaded, LoadCaseInScope(r, policy_, p, case_id));
+    const Case& c = loaded.c;
     AEGIS_ASSIGN_OR_RETURN(auto victim, LoadVictim(r, case_id, person_id));
     AEGIS_ASSIGN_OR_RETURN(auto owner, r.GetUnit(c.unit_id));
     // The preferences hold phone numbers: they are read like the identity itself.

