@@ -1064,10 +1064,12 @@ class SqliteRepo final : public Repo {
       AEGIS_RETURN_IF_ERROR(add.Run());
     }
     for (const auto& sql : index_sql) AEGIS_RETURN_IF_ERROR(Exec(db_, sql));
-    // Fresh statistics let the planner choose between scope and sort-order indexes.
-    // A sample is enough for the planner's choices and costs a fraction of a full pass.
+    // Fresh statistics let the planner choose between scope and sort-order indexes. A full pass
+    // (about 0.5 s per million cases): a 2,000-row sample estimated 2,001 cases per stage out
+    // of a million, and the dashboard's open-major count then read the table by stage (819 ms
+    // instead of 46 ms).
     if (!index_sql.empty())
-      AEGIS_RETURN_IF_ERROR(Exec(db_, "PRAGMA analysis_limit=2000; ANALYZE cases"));
+      AEGIS_RETURN_IF_ERROR(Exec(db_, "PRAGMA analysis_limit=0; ANALYZE cases"));
     return Status::Ok();
   }
 
