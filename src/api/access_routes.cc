@@ -33,20 +33,6 @@ Json GrantJson(const BreakGlassView& v) {
           {"review_note", g.review_note}};
 }
 
-Json AlertJson(const AlertView& v) {
-  const storage::UserAlert& a = v.alert;
-  Json detail = Json::parse(a.detail, nullptr, false);
-  if (!detail.is_object()) detail = Json::object();
-  return {{"id", a.id},
-          {"kind", a.kind},
-          {"case_id", OptId(a.case_id)},
-          {"case_reference", v.case_reference},
-          {"grant_id", OptId(a.grant_id)},
-          {"detail", detail},
-          {"created_at", FormatIso8601(a.created_at)},
-          {"read_at", OptTime(a.read_at)}};
-}
-
 // Members of a JSON body: absent (or null) leaves the output untouched; a wrong type names the
 // member.
 Status ReadString(const Json& body, const char* name, std::string* out) {
@@ -190,7 +176,7 @@ void AddAccessRoutes(std::vector<Route>& r) {
     auto list = s.ListAlerts(ctx.principal, unread);
     if (!list.ok()) return ProblemResponse(list.status());
     Json items = Json::array();
-    for (const auto& v : *list) items.push_back(AlertJson(v));
+    for (const auto& v : *list) items.push_back(ToJson(v));
     return JsonResponse(200, {{"items", items}});
   });
   add("POST", "alerts/{id}/read", [](Services& s, Context& ctx) {

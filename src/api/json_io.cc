@@ -611,17 +611,23 @@ Json ToJson(const AssistanceView& v) {
 
 Json ToJson(const CaseDetailView& d) { return Json::parse(CaseDetailJson(d)); }
 
+Json ToJson(const AlertView& v) {
+  const storage::UserAlert& a = v.alert;
+  Json detail = Json::parse(a.detail, nullptr, false);
+  if (!detail.is_object()) detail = Json::object();
+  return {{"id", a.id},
+          {"kind", a.kind},
+          {"case_id", a.case_id ? Json(*a.case_id) : Json(nullptr)},
+          {"case_reference", v.case_reference},
+          {"grant_id", a.grant_id ? Json(*a.grant_id) : Json(nullptr)},
+          {"detail", detail},
+          {"created_at", FormatIso8601(a.created_at)},
+          {"read_at", a.read_at ? Json(FormatIso8601(*a.read_at)) : Json(nullptr)}};
+}
+
 static Json AlertsJson(const std::vector<AlertView>& alerts) {
   Json out = Json::array();
-  for (const auto& v : alerts) {
-    Json detail = Json::parse(v.alert.detail, nullptr, false);
-    out.push_back({{"id", v.alert.id},
-                   {"kind", v.alert.kind},
-                   {"case_id", v.alert.case_id ? Json(*v.alert.case_id) : Json(nullptr)},
-                   {"case_reference", v.case_reference},
-                   {"detail", detail.is_object() ? detail : Json::object()},
-                   {"created_at", FormatIso8601(v.alert.created_at)}});
-  }
+  for (const auto& v : alerts) out.push_back(ToJson(v));
   return out;
 }
 

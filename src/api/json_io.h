@@ -43,5 +43,7 @@ Json FactsToJson(const domain::OffenceFacts& f);
 Json MetaJson(const services::Services& s);
 // Stalled referrals for the work list (victim_json.cc).
 Json ReferralAlertsJson(const std::vector<services::ReferralAlertView>& alerts);
+// A user alert, as listed by GET /alerts and on the work list.
+Json ToJson(const services::AlertView& v);
 
 }  // namespace aegis::api
