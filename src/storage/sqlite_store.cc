@@ -92,7 +92,7 @@ std::string FlagsToJson(const std::vector<MajorFlag>& flags) {
   return arr.dump();
 }
 
-std::vector<MajorFlag> FlagsFromJson(const std::string& text) {
+std::vector<MajorFlag> ParseFlags(const std::string& text) {
   std::vector<MajorFlag> out;
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_array()) return out;
@@ -101,6 +101,24 @@ std::vector<MajorFlag> FlagsFromJson(const std::string& text) {
                    e.value("priority", 0)});
   }
   return out;
+}
+
+// The major-case flags stored as JSON. The rules produce few distinct flag lists, and every case
+// read parsed one (4 % of a case page's CPU): parsed lists are kept, up to kMaxEntries texts.
+std::vector<MajorFlag> FlagsFromJson(const std::string& text) {
+  if (text.empty() || text == "[]") return {};
+  static constexpr size_t kMaxEntries = 4096;
+  static std::shared_mutex mu;
+  static std::unordered_map<std::string, std::vector<MajorFlag>> parsed;
+  {
+    std::shared_lock lock(mu);
+    if (auto it = parsed.find(text); it != parsed.end()) return it->second;
+  }
+  std::vector<MajorFlag> flags = ParseFlags(text);
+  std::unique_lock lock(mu);
+  if (parsed.size() >= kMaxEntries) parsed.clear();
+  parsed.emplace(text, flags);
+  return flags;
 }
 
 // Upper bound for a path-prefix range scan: "/1/4/" -> "/1/40" ('0' follows '/').
