@@ -53,6 +53,8 @@ PY
 }
 export AEGIS_TOKEN=$(signin)
 export AEGIS_MAX_ID=$(sqlite3 "$DB" 'SELECT MAX(id) FROM cases')
+# A 5 s warm-up first (not reported): the server has just started and its caches are cold.
+wrk -t2 -c64 -d5s -s "$ROOT/bench/wrk_case_reads.lua" "http://127.0.0.1:$PORT" >/dev/null
 wrk -t2 -c64 -d"${DURATION}s" --latency -s "$ROOT/bench/wrk_case_reads.lua" "http://127.0.0.1:$PORT"
 echo "== wrk: filtered case list (stage=under_investigation, 50 per page, sorted by filed_at)"
 AEGIS_PATH="/api/v1/cases?stage=under_investigation&limit=50" \
