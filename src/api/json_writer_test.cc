@@ -26,8 +26,8 @@ TEST(JsonWriter, EscapesWhatJsonRequiresAndKeepsUtf8) {
 TEST(JsonWriter, NumbersReadBackExactly) {
   const std::vector<std::int64_t> ints = {0, -1, 42, std::numeric_limits<std::int64_t>::min(),
                                           std::numeric_limits<std::int64_t>::max()};
-  const std::vector<double> doubles = {0.0, -0.5, 37.7749295, -122.4194155, 1e-300, 1.7976931348623157e308,
-                                       0.1 + 0.2};
+  const std::vector<double> doubles = {
+      0.0, -0.5, 37.7749295, -122.4194155, 1e-300, 1.7976931348623157e308, 0.1 + 0.2};
   JsonWriter w;
   w.BeginObject().Key("ints").BeginArray();
   for (auto v : ints) w.Int(v);
@@ -37,7 +37,8 @@ TEST(JsonWriter, NumbersReadBackExactly) {
   w.Double(std::nan("")).Double(std::numeric_limits<double>::infinity());
   w.EndArray().EndObject();
   const auto parsed = nlohmann::json::parse(w.str());
-  for (size_t i = 0; i < ints.size(); ++i) EXPECT_EQ(parsed["ints"][i].get<std::int64_t>(), ints[i]);
+  for (size_t i = 0; i < ints.size(); ++i)
+    EXPECT_EQ(parsed["ints"][i].get<std::int64_t>(), ints[i]);
   for (size_t i = 0; i < doubles.size(); ++i)
     EXPECT_EQ(parsed["doubles"][i].get<double>(), doubles[i]) << i;
   EXPECT_TRUE(parsed["odd"][0].is_null());  // not JSON numbers

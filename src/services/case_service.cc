@@ -59,9 +59,8 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
                                             bool via_break_glass = false) {
   // A stage is offered only where the change would be accepted (MutateCase refuses these).
   const bool read_only = via_break_glass || !policy.MayModifyCase(c);
-  const std::string read_only_reason = via_break_glass
-                                           ? "break-glass access is read-only"
-                                           : "the case is sealed by court order";
+  const std::string read_only_reason =
+      via_break_glass ? "break-glass access is read-only" : "the case is sealed by court order";
   Names names(r);
   CaseDetailView d;
   d.summary = Summarize(r, names, c, rules, now, false);

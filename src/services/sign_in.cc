@@ -270,8 +270,7 @@ StatusOr<Principal> Services::Authenticate(const std::string& token, const std::
     p.session_id = s->id;
     p.enrolment_only = s->enrolment_only;
     p.purpose = AllowedPurposes(user->role).front();
-    AEGIS_ASSIGN_OR_RETURN(p.break_glass_cases,
-                           r.Access().ActiveBreakGlassCases(user->id, now));
+    AEGIS_ASSIGN_OR_RETURN(p.break_glass_cases, r.Access().ActiveBreakGlassCases(user->id, now));
     expires_at = s->expires_at;
     last_seen = s->last_seen;
     return Status::Ok();

@@ -209,8 +209,9 @@ void AddScope(Where& w, const CaseScope& scope, const std::string& alias,
       }
     }
     if (scope.procuratorate_unit) {
-      out.push_back(std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
-                    kPostTransferStages);
+      out.push_back(
+          std::string("SELECT id FROM cases WHERE procuratorate_unit_id = ? AND stage IN ") +
+          kPostTransferStages);
       w.Param(*scope.procuratorate_unit);
     }
   };
@@ -1184,8 +1185,8 @@ class SqliteRepo final : public Repo {
       AEGIS_ASSIGN_OR_RETURN(w, CaseWhere(q, false));
     }
     const char* dir = q.page.descending ? " DESC" : " ASC";
-    PREPARE(s, "SELECT " + CaseColumnsC() + " FROM cases c" + w.Sql() + " ORDER BY " + it->second + dir +
-                   ", c.id" + dir + " LIMIT ? OFFSET ?");
+    PREPARE(s, "SELECT " + CaseColumnsC() + " FROM cases c" + w.Sql() + " ORDER BY " + it->second +
+                   dir + ", c.id" + dir + " LIMIT ? OFFSET ?");
     int next = w.BindAll(s);
     s.Bind(next, q.page.limit).Bind(next + 1, q.page.offset);
     while (s.Step()) out.items.push_back(ReadCase(s));
@@ -1700,8 +1701,7 @@ class SqliteRepo final : public Repo {
                : kOwnerUnit;
     const char* dir = q.page.descending ? " DESC" : " ASC";
     PREPARE(s, "SELECT " + cols + ", u.unit_id, " + owner_unit + ", " + outside_unit + kFrom +
-                   w.Sql() +
-                   " ORDER BY a.seq" + dir + " LIMIT ? OFFSET ?");
+                   w.Sql() + " ORDER BY a.seq" + dir + " LIMIT ? OFFSET ?");
     const int next = w.BindAll(s, owner.BindAll(s));
     s.Bind(next, q.page.limit).Bind(next + 1, q.page.offset);
     while (s.Step()) {
