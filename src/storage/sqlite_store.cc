@@ -557,6 +557,16 @@ const SealedColumnSql& SqlFor(SealedColumn column) {
 // Prepared statements are cached per connection: preparing costs more than running a point query.
 using StmtCache = std::unordered_map<std::string, std::unique_ptr<Stmt>>;
 
+// The statement for `sql` from `cache` (prepared on first use), reset and unbound.
+Stmt& CachedStatement(sqlite3* db, StmtCache& cache, const std::string& sql) {
+  auto it = cache.find(sql);
+  if (it == cache.end() || !it->second->prepared())
+    it = cache.insert_or_assign(sql, std::make_unique<Stmt>(db, sql)).first;
+  else
+    it->second->Reset();
+  return *it->second;
+}
+
 #define PREPARE(var, sql)    \
   Stmt& var = Prepared(sql); \
   if (!var.prepared()) return var.status()
@@ -1968,15 +1978,7 @@ class SqliteRepo final : public Repo {
   }
 
   // Returns the cached statement for `sql`, reset and with bindings cleared.
-  Stmt& Prepared(const std::string& sql) {
-    auto it = cache_->find(sql);
-    if (it == cache_->end() || !it->second->prepared()) {
-      it = cache_->insert_or_assign(sql, std::make_unique<Stmt>(db_, sql)).first;
-    } else {
-      it->second->Reset();
-    }
-    return *it->second;
-  }
+  Stmt& Prepared(const std::string& sql) { return CachedStatement(db_, *cache_, sql); }
 
   sqlite3* db_;
   StmtCache* cache_;
@@ -2116,12 +2118,7 @@ class SqliteStore final : public Store {
   // Runs a statement without results (BEGIN, COMMIT) from the connection's cache: sqlite3_exec
   // would parse it again on every request.
   static Status RunCached(sqlite3* db, StmtCache& cache, const char* sql) {
-    auto it = cache.find(sql);
-    if (it == cache.end() || !it->second->prepared())
-      it = cache.insert_or_assign(sql, std::make_unique<Stmt>(db, sql)).first;
-    else
-      it->second->Reset();
-    return it->second->Run();
+    return CachedStatement(db, cache, sql).Run();
   }
 
   Status Migrate() {
