@@ -279,12 +279,7 @@ def main():
                                    "--login-attempts-per-minute", "100000", "--web", web],
                                   stdout=log, stderr=log)
         c = Client(port)
-        for _ in range(100):
-            try:
-                if c.request("GET", "/api/v1/health", auth=False)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        c.wait_until_up()
         officer, _ = c.login("officer")
         supervisor, _ = c.login("supervisor")
         partner, _ = c.login("partner")

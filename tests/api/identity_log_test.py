@@ -182,12 +182,7 @@ def main():
                                    "--login-attempts-per-minute", "1000"], stdout=log, stderr=log,
                                   cwd=work)
         c = Client(port)
-        for _ in range(100):
-            try:
-                if c.request("GET", "/api/v1/health", auth=False)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        c.wait_until_up()
         try:
             flow(c, aegis, db, work, cli_out)
             print("ok   realistic_flow_with_a_distinctive_identity")

@@ -63,6 +63,15 @@ class Client:
         self.totp_sessions = {}  # username -> token: accounts with a second factor sign in once
         self.totp_steps = {}     # username -> last time step used (a code is accepted once)
 
+    def wait_until_up(self, tries=100):
+        """Waits (up to tries × 0.1 s) until a just-started server answers /health."""
+        for _ in range(tries):
+            try:
+                if self.request("GET", "/api/v1/health", auth=False)[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+
     def request(self, method, path, body=None, token=None, raw=None, headers=None, auth=True):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         h = dict(headers or {})
@@ -456,12 +465,7 @@ def another_jurisdiction_loads_its_own_limits(c):
                                    good], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             other = Client(port)
-            for _ in range(100):
-                try:
-                    if other.request("GET", "/api/v1/health", auth=False)[0] == 200:
-                        break
-                except OSError:
-                    time.sleep(0.1)
+            other.wait_until_up()
             other.token, _ = other.login("officer")
             status, meta, _, _ = other.request("GET", "/api/v1/meta")
             expect(meta["deadline_rules"]["jurisdiction"] == "TEST", meta["deadline_rules"])
@@ -586,12 +590,7 @@ def key_rotation_on_demo_database(aegis, db, work, survivor):
         server = subprocess.Popen([aegis, "serve", "--db", db, "--port", str(port),
                                    "--login-attempts-per-minute", "1000"], stdout=log, stderr=log)
         c = Client(port)
-        for _ in range(100):
-            try:
-                if c.request("GET", "/api/v1/health", auth=False)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        c.wait_until_up()
         return server, c
 
     before = keys("status")
@@ -780,12 +779,7 @@ def main():
                                    "--login-attempts-per-minute", "1000", "--web",
                                    os.path.join(ROOT, "web", "dist")], stdout=log, stderr=log)
         c = Client(port)
-        for _ in range(100):
-            try:
-                if c.request("GET", "/api/v1/health", auth=False)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        c.wait_until_up()
         for fn in TESTS:
             c.token = None
             try:

@@ -52,12 +52,7 @@ def main():
                                    "--login-attempts-per-minute", "1000"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         c = Client(port)
-        for _ in range(100):
-            try:
-                if c.request("GET", "/api/v1/health", auth=False)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        c.wait_until_up()
         officer, _ = c.login(args.officer)
         mine = {x["id"] for x in c.request("GET", "/api/v1/cases?limit=500", token=officer)[1]["items"]}
         clues_mine = {x["id"] for x in c.request("GET", "/api/v1/clues?limit=500",
