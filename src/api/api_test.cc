@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "api/json_io.h"
+#include "common/url.h"
 #include "services/testing_fixture.h"
 #include "services/totp.h"
 
@@ -20,21 +21,6 @@ using services::testing::ResidentId;
 using services::testing::World;
 
 const std::string kChildId = ResidentId("440103", "20150315", "002");
-
-std::string UrlEncode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string Header(const Response& r, const std::string& name) {
   for (const auto& [k, v] : r.headers)
@@ -837,7 +823,7 @@ TEST_F(ApiTest, CaseListPaginatesAndSorts) {
   EXPECT_EQ(J(Call("GET", "/cases?major=false", "", token))["total"], 4);
   EXPECT_EQ(J(Call("GET", "/cases?stage=filed", "", token))["total"], 5);
   EXPECT_EQ(J(Call("GET", "/cases?stage=solved", "", token))["total"], 0);
-  EXPECT_EQ(J(Call("GET", "/cases?q=" + UrlEncode("案件 3"), "", token))["total"], 1);
+  EXPECT_EQ(J(Call("GET", "/cases?q=" + PercentEncode("案件 3"), "", token))["total"], 1);
   EXPECT_EQ(J(Call("GET", "/cases?q=AJ-2026-000002", "", token))["total"], 1);
   EXPECT_EQ(J(Call("GET", "/cases?unit_id=" + std::to_string(w.station2), "", token))["total"], 0);
 }
@@ -850,7 +836,7 @@ TEST_F(ApiTest, SqlInjectionTextIsJustText) {
         "\") UNION SELECT * FROM users --", "%", "_", "\\", "'; DELETE FROM clues; --"}) {
     SCOPED_TRACE(q);
     for (const std::string list : {"/cases", "/clues"}) {
-      const Response r = Call("GET", list + "?q=" + UrlEncode(q), "", token);
+      const Response r = Call("GET", list + "?q=" + PercentEncode(q), "", token);
       ASSERT_EQ(r.status, 200) << r.body;
       const Json j = J(r);
       EXPECT_EQ(j["total"], 0);
@@ -860,7 +846,7 @@ TEST_F(ApiTest, SqlInjectionTextIsJustText) {
   // The tables are intact and searching still works.
   EXPECT_EQ(J(Call("GET", "/cases", "", token))["total"], 3);
   EXPECT_EQ(J(Call("GET", "/clues", "", token))["total"], 3);
-  EXPECT_EQ(J(Call("GET", "/cases?q=" + UrlEncode("普通案件 1"), "", token))["total"], 1);
+  EXPECT_EQ(J(Call("GET", "/cases?q=" + PercentEncode("普通案件 1"), "", token))["total"], 1);
 }
 
 // ---------------------------------------------------------------- identity confidentiality
@@ -1093,9 +1079,9 @@ TEST_F(ApiTest, AuditSearchParametersAreValidatedByName) {
       {"user_id=abc", "user_id"},
       {"object_id=0", "object_id"},
       {"object_id=5", "object_type"},
-      {"object_type=" + UrlEncode("case' OR '1'='1"), "object_type"},
-      {"object_type=" + UrlEncode("../../etc/passwd"), "object_type"},
-      {"action=" + UrlEncode("case.read; DROP TABLE audit_log"), "action"},
+      {"object_type=" + PercentEncode("case' OR '1'='1"), "object_type"},
+      {"object_type=" + PercentEncode("../../etc/passwd"), "object_type"},
+      {"action=" + PercentEncode("case.read; DROP TABLE audit_log"), "action"},
       {"allowed=maybe", "allowed"},
       {"outside_unit=yes", "outside_unit"},
       {"since=yesterday", "since"},

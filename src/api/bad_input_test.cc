@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "api/testing_authorization_spec.h"
+#include "common/url.h"
 
 namespace aegis::api::testing {
 namespace {
@@ -170,21 +171,6 @@ const std::vector<Payload>& Payloads() {
   return kPayloads;
 }
 const Payload kHuge = {"10 MB", std::string(10 * 1024 * 1024, 'A')};
-
-std::string PercentEncode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // A JSON string literal of `bytes` as a client might send it: quotes, backslashes and control
 // characters escaped, every other byte (invalid UTF-8 included) as is.
