@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 
 namespace aegis::api {
@@ -153,28 +155,91 @@ Status ReadRecord(ondemand::object obj, int line, services::CaseImportRow* row) 
   return Status::Ok();
 }
 
+// Lines of `text`: one record each in NDJSON, counted up front to size the import.
+size_t LineCount(const padded_string& text) {
+  const std::string_view all(text.data(), text.size());
+  return static_cast<size_t>(std::count(all.begin(), all.end(), '\n')) +
+         (!all.empty() && all.back() != '\n');
+}
+
 }  // namespace
 
-StatusOr<std::vector<services::CaseImportRow>> ParseCaseNdjson(std::string_view text) {
-  std::vector<services::CaseImportRow> rows;
-  const padded_string padded(text);
+// The parser and its position in the input, kept between batches.
+struct CaseNdjsonReader::State {
+  padded_string text;
   ondemand::parser parser;
   ondemand::document_stream stream;
-  if (parser.iterate_many(padded, 1 << 20).get(stream) != SUCCESS)
-    return Status::InvalidArgument("file", "cannot be read as JSON lines");
+  ondemand::document_stream::iterator it;
+  bool started = false, done = false;
+  Status error;  // a failure ends the reading; later calls repeat it
   int line = 0;
-  for (auto it = stream.begin(); it != stream.end(); ++it) {
-    ++line;
-    ondemand::document_reference doc;
-    if ((*it).get(doc) != SUCCESS) return Bad(line, "record", "is not valid JSON");
-    ondemand::object obj;
-    if (doc.get_object().get(obj) != SUCCESS) return Bad(line, "record", "must be a JSON object");
-    services::CaseImportRow row;
-    row.line = line;
-    AEGIS_RETURN_IF_ERROR(ReadRecord(obj, line, &row));
-    rows.push_back(std::move(row));
+};
+
+CaseNdjsonReader::CaseNdjsonReader(std::string_view text)
+    : CaseNdjsonReader(std::make_unique<State>()) {
+  state_->text = padded_string(text);
+  expected_rows_ = LineCount(state_->text);
+}
+
+CaseNdjsonReader::CaseNdjsonReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+CaseNdjsonReader::~CaseNdjsonReader() = default;
+
+StatusOr<std::unique_ptr<CaseNdjsonReader>> CaseNdjsonReader::Open(const std::string& path) {
+  auto state = std::make_unique<State>();
+  if (padded_string::load(path).get(state->text) != SUCCESS)
+    return Status::InvalidArgument("--cases", "cannot read " + path);
+  const size_t lines = LineCount(state->text);
+  auto reader = std::unique_ptr<CaseNdjsonReader>(new CaseNdjsonReader(std::move(state)));
+  reader->expected_rows_ = lines;
+  return reader;
+}
+
+Status CaseNdjsonReader::Next(std::vector<services::CaseImportRow>& batch, size_t max_rows) {
+  batch.clear();
+  State& s = *state_;
+  AEGIS_RETURN_IF_ERROR(s.error);
+  if (!s.started) {
+    s.started = true;
+    if (s.parser.iterate_many(s.text, 1 << 20).get(s.stream) != SUCCESS) {
+      s.error = Status::InvalidArgument("file", "cannot be read as JSON lines");
+      return s.error;
+    }
+    s.it = s.stream.begin();
   }
-  if (stream.truncated_bytes() > 0) return Bad(line + 1, "record", "is incomplete JSON");
+  auto fail = [&](Status st) {
+    s.error = std::move(st);
+    batch.clear();
+    return s.error;
+  };
+  while (!s.done && batch.size() < max_rows) {
+    if (!(s.it != s.stream.end())) {  // simdjson defines only !=
+      s.done = true;
+      if (s.stream.truncated_bytes() > 0)
+        return fail(Bad(s.line + 1, "record", "is incomplete JSON"));
+      break;
+    }
+    const int line = ++s.line;
+    ondemand::document_reference doc;
+    if ((*s.it).get(doc) != SUCCESS) return fail(Bad(line, "record", "is not valid JSON"));
+    ondemand::object obj;
+    if (doc.get_object().get(obj) != SUCCESS)
+      return fail(Bad(line, "record", "must be a JSON object"));
+    services::CaseImportRow& row = batch.emplace_back();
+    row.line = line;
+    if (Status st = ReadRecord(obj, line, &row); !st.ok()) return fail(std::move(st));
+    ++s.it;
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<services::CaseImportRow>> ParseCaseNdjson(std::string_view text) {
+  CaseNdjsonReader reader(text);
+  std::vector<services::CaseImportRow> rows, batch;
+  do {
+    AEGIS_RETURN_IF_ERROR(reader.Next(batch, 4096));
+    std::move(batch.begin(), batch.end(), std::back_inserter(rows));
+  } while (!batch.empty());
   return rows;
 }
 

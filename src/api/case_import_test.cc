@@ -48,5 +48,43 @@ TEST(CaseImport, MalformedNullAtomIsAnErrorNotACrash) {
   }
 }
 
+// The reader hands out batches; line numbers run on across them, and the first error ends it.
+TEST(CaseImport, ReaderCountsLinesAcrossBatchesAndStopsAtTheFirstError) {
+  std::string text;
+  for (int i = 1; i <= 10000; ++i) {
+    text += R"({"reference":"R-)" + std::to_string(i) + R"(","unit_code":"GD","filed_at":)";
+    text += i == 9000 ? "\"yesterday\"}\n" : "\"2019-05-01\"}\n";
+  }
+  CaseNdjsonReader reader(text);
+  EXPECT_EQ(reader.ExpectedRows(), 10000u);
+  std::vector<services::CaseImportRow> batch;
+  int rows = 0;
+  Status st;
+  for (;;) {
+    st = reader.Next(batch, 1000);
+    if (!st.ok() || batch.empty()) break;
+    EXPECT_EQ(batch.front().line, rows + 1);
+    EXPECT_EQ(batch.front().c.reference, "R-" + std::to_string(rows + 1));
+    rows += static_cast<int>(batch.size());
+  }
+  EXPECT_EQ(rows, 8000);  // the batch holding line 9000 is not handed out
+  EXPECT_EQ(st.field(), "line 9000: filed_at");
+  EXPECT_EQ(reader.Next(batch, 1000).field(), "line 9000: filed_at");  // and stays failed
+  EXPECT_TRUE(batch.empty());
+}
+
+TEST(CaseImport, ExpectedRowsCountsALastLineWithoutNewline) {
+  EXPECT_EQ(CaseNdjsonReader("").ExpectedRows(), 0u);
+  EXPECT_EQ(CaseNdjsonReader("{}").ExpectedRows(), 1u);
+  EXPECT_EQ(CaseNdjsonReader("{}\n{}").ExpectedRows(), 2u);
+  EXPECT_EQ(CaseNdjsonReader("{}\n{}\n").ExpectedRows(), 2u);
+}
+
+TEST(CaseImport, MissingFileIsAnErrorNamingTheOption) {
+  auto reader = CaseNdjsonReader::Open("/nonexistent/aegis/cases.ndjson");
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().field(), "--cases");
+}
+
 }  // namespace
 }  // namespace aegis::api

@@ -455,17 +455,11 @@ int main(int argc, char** argv) {
   services::Services svc(*store, std::move(vault).value(), service_opt);
 
   if (import->parsed()) {
-    std::ifstream in(import_file, std::ios::binary);
-    if (!in) return Fail(Status::InvalidArgument("--cases", "cannot read " + import_file));
-    std::stringstream ss;
-    ss << in.rdbuf();
     const auto started = std::chrono::steady_clock::now();
-    auto rows = api::ParseCaseNdjson(ss.str());
-    if (!rows.ok()) return Fail(rows.status());
-    const double parsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::cerr << "parsed " << rows->size() << " records in " << parsed << " s; loading...\n";
-    auto summary = svc.ImportCases(*rows);
+    auto reader = api::CaseNdjsonReader::Open(import_file);
+    if (!reader.ok()) return Fail(reader.status());
+    std::cerr << "read " << (*reader)->ExpectedRows() << " lines; loading...\n";
+    auto summary = svc.ImportCases(**reader);
     if (!summary.ok()) return Fail(summary.status());
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

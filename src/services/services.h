@@ -293,6 +293,17 @@ struct CaseImportRow {
   std::string lead_username;  // optional lead investigator
 };
 
+// Where Services::ImportCases reads its rows from, a batch at a time. Next is called from a thread
+// of the import's own, never from two threads at once.
+class CaseImportSource {
+ public:
+  virtual ~CaseImportSource() = default;
+  // How many rows to expect (an estimate: it decides how the case indexes are maintained).
+  virtual size_t ExpectedRows() const = 0;
+  // Replaces `batch` with the next rows, at most `max_rows`; an empty batch is the end.
+  virtual Status Next(std::vector<CaseImportRow>& batch, size_t max_rows) = 0;
+};
+
 struct ImportSummary {
   long long cases = 0, major = 0, historic = 0;
 };
@@ -405,8 +416,11 @@ class Services {
                                  domain::Role role, const std::string& unit_code,
                                  const std::string& password);
 
-  // Imports cases (CLI, run by an administrator on the server). Every row is validated first; the
-  // import is all or nothing. Major-case rules and the historic mark are applied as on filing.
+  // Imports cases (CLI, run by an administrator on the server), all or nothing: one transaction,
+  // and the first invalid row (in source order) ends it with an error naming the row's line.
+  // Major-case rules and the historic mark are applied as on filing. Rows are read and validated
+  // on a second thread while the previous batch is written.
+  StatusOr<ImportSummary> ImportCases(CaseImportSource& source);
   StatusOr<ImportSummary> ImportCases(std::vector<CaseImportRow>& rows);
 
   // ---- Reference data

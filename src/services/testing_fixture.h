@@ -69,7 +69,6 @@ inline std::string WithWrongCheckCharacter(const std::string& id) {
   return out;
 }
 
-// A directory under the system temp dir, unique per process, test and instance; removed on exit.
 // Unwraps a StatusOr or fails the test (GoogleTest reports the exception as a failure).
 template <typename T>
 T Must(StatusOr<T> r, const char* what = "") {
@@ -85,6 +84,7 @@ inline void ExpectStatus(const Status& st, StatusCode code, const std::string& f
   }
 }
 
+// A directory under the system temp dir, unique per process, test and instance; removed on exit.
 class TempDir {
  public:
   TempDir() {

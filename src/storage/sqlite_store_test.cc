@@ -644,6 +644,64 @@ long long Scalar(const std::filesystem::path& db, const std::string& sql) {
   return v;
 }
 
+// Major flags are stored as JSON written by hand; any label text must come back unchanged.
+TEST_F(SqliteStoreTest, MajorFlagLabelsRoundTripWhateverTheyContain) {
+  Case c = MakeCase(city_, "FLAGS-1");
+  const std::string odd = std::string("引号\"反斜杠\\换行\n制表\t回车\r控制\x01\x1f结束");
+  c.major_flags = {{"rule\"key", odd, "quote \" and \\ back", -2}, {"second", "", "", 0}};
+  std::optional<Case> back;
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(Id id, r.InsertCase(c));
+                    AEGIS_ASSIGN_OR_RETURN(back, r.GetCase(id));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(back.has_value());
+  ASSERT_EQ(back->major_flags.size(), 2u);
+  EXPECT_EQ(back->major_flags[0].rule_key, "rule\"key");
+  EXPECT_EQ(back->major_flags[0].label, odd);
+  EXPECT_EQ(back->major_flags[0].label_en, "quote \" and \\ back");
+  EXPECT_EQ(back->major_flags[0].priority, -2);
+  EXPECT_EQ(back->major_flags[1].rule_key, "second");
+}
+
+// A bulk load fed in several batches counts every batch, and keeps the partial indexes over
+// optional columns in place while the others are rebuilt.
+TEST_F(SqliteStoreTest, BulkLoadInBatchesCountsEveryBatch) {
+  std::vector<std::vector<Case>> batches(3);
+  for (int i = 0; i < 60000; ++i) {
+    Case c = MakeCase(i % 2 ? city_ : other_, "BATCH-" + std::to_string(i));
+    c.filed_at = -86400 * 3 + i * 600;  // some before 1970: days truncate as SQLite's do
+    if (i % 4 == 0) c.solved_at = c.filed_at + 86400;
+    c.historic = i % 8 == 0;
+    batches[i % 3].push_back(c);
+  }
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto load, r.StartCaseBulkLoad(60000));
+                    for (auto& b : batches) AEGIS_RETURN_IF_ERROR(load->Add(b));
+                    return load->Finish();
+                  })
+                  .ok());
+  const auto db = dir_ / "t.db";
+  EXPECT_EQ(Scalar(db, "SELECT COUNT(*) FROM cases"), 60000);
+  EXPECT_EQ(Scalar(db, "SELECT SUM(n) FROM daily_stats WHERE metric = 'filed'"), 60000);
+  EXPECT_EQ(Scalar(db, "SELECT SUM(n) FROM daily_stats WHERE metric = 'historic_solved'"),
+            Scalar(db, "SELECT COUNT(*) FROM cases WHERE solved_at IS NOT NULL AND historic = 1"));
+  EXPECT_EQ(
+      Scalar(db,
+             "SELECT COUNT(*) FROM (SELECT unit_path, solved_at / 86400 d, COUNT(*) n FROM cases "
+             "WHERE solved_at IS NOT NULL GROUP BY 1, 2 EXCEPT SELECT unit_path, day, n FROM "
+             "daily_stats WHERE metric = 'solved')"),
+      0);
+  for (const char* index : {"cases_unit_filed", "cases_stage", "cases_major_unit", "cases_lead"})
+    EXPECT_EQ(
+        Scalar(db, std::string("SELECT COUNT(*) FROM sqlite_master WHERE name = '") + index + "'"),
+        1)
+        << index;
+}
+
 // The dashboard counters must equal what a full count says, whether rows came one by one (through
 // the triggers), in a bulk import (added up per batch), or changed afterwards.
 TEST_F(SqliteStoreTest, DailyCountersMatchTheRows) {

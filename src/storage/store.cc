@@ -21,4 +21,10 @@ std::string_view SealedColumnName(SealedColumn column) {
   return "notification_outbox.payload";
 }
 
+Status Repo::BulkInsertCases(std::vector<domain::Case>& cases) {
+  AEGIS_ASSIGN_OR_RETURN(auto load, StartCaseBulkLoad(cases.size()));
+  AEGIS_RETURN_IF_ERROR(load->Add(cases));
+  return load->Finish();
+}
+
 }  // namespace aegis::storage
