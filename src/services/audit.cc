@@ -75,6 +75,7 @@ Status Auditor::MaybeCheckpoint() {
 void Auditor::Run() {
   using Clock = std::chrono::steady_clock;
   auto next_check = Clock::now() + options_.checkpoint_check_interval;
+  auto next_index = Clock::now() + options_.object_index_interval;
   std::unique_lock lock(mu_);
   while (!stop_) {
     cv_.wait_for(lock, std::chrono::milliseconds(50),
@@ -84,6 +85,11 @@ void Auditor::Run() {
     if (Clock::now() >= next_check) {
       (void)MaybeCheckpoint();
       next_check = Clock::now() + options_.checkpoint_check_interval;
+    }
+    if (Clock::now() >= next_index) {
+      // A failed pass is retried next time; lookups scan the unindexed tail meanwhile.
+      (void)store_.Write([](storage::Repo& r) { return r.IndexAuditObjects().status(); });
+      next_index = Clock::now() + options_.object_index_interval;
     }
     lock.lock();
   }

@@ -25,6 +25,9 @@ struct AuditorOptions {
   long long checkpoint_every_seconds = 60;
   // How often the background thread asks whether a checkpoint is due (one read each time).
   std::chrono::milliseconds checkpoint_check_interval{1000};
+  // How often the background thread indexes new records by object, in bulk
+  // (Repo::IndexAuditObjects).
+  std::chrono::milliseconds object_index_interval{2000};
 };
 
 class Auditor {

@@ -1512,11 +1512,20 @@ class SqliteRepo final : public Repo {
 
   StatusOr<std::vector<AuditRecord>> ListAudit(std::optional<Id> object_id,
                                                const std::string& object_type, int limit) override {
+    // An object (type and id) is found through the object runs; anything else by a scan.
+    const bool by_object = object_id && !object_type.empty();
     PREPARE(s,
             "SELECT at, user_id, action, object_type, object_id, allowed, detail, remote, purpose "
-            "FROM audit_log WHERE (?1 = '' OR object_type = ?1) AND (?2 IS NULL OR object_id = ?2) "
-            "ORDER BY seq DESC LIMIT ?3");
-    s.Bind(1, object_type).Bind(2, object_id).Bind(3, limit);
+            "FROM audit_log a WHERE " +
+                (by_object ? internal::AuditObjectMatch("a")
+                           : "(?1 = '' OR object_type = ?1) AND (?2 IS NULL OR object_id = ?2)") +
+                " ORDER BY seq DESC LIMIT ?");
+    if (by_object) {
+      s.Bind(1, object_type).Bind(2, *object_id).Bind(3, object_type).Bind(4, *object_id);
+      s.Bind(5, limit);
+    } else {
+      s.Bind(1, object_type).Bind(2, object_id).Bind(3, limit);
+    }
     std::vector<AuditRecord> out;
     while (s.Step()) {
       out.push_back({s.Int(0), OptId(s, 1), s.Text(2), s.Text(3), OptId(s, 4), s.Int(5) != 0,
@@ -1567,6 +1576,8 @@ class SqliteRepo final : public Repo {
     return s.status();
   }
 
+  StatusOr<long long> IndexAuditObjects() override { return internal::IndexAuditObjects(db_); }
+
   StatusOr<ListResult<AuditHit>> SearchAudit(const AuditQuery& q) override {
     // The owning unit of the record's object: a case, a clue, a person (through its case) or an
     // assistance request (through its case). Point lookups by primary key.
@@ -1612,17 +1623,23 @@ class SqliteRepo final : public Repo {
       if (q.object_id && q.also_case_id) {
         // The object's case too, but only a case owned inside the scope: records about another
         // unit's case would tell that the object belongs to it.
-        w.Param(q.object_type);
-        w.Param(*q.object_id);
-        w.Param(*q.also_case_id);
-        w.Add(
-            "((a.object_type = ? AND a.object_id = ?) OR (a.object_type = 'case' AND "
-            "a.object_id = ?" +
-            (scoped ? " AND " + within(w, "oc.unit_path") : std::string()) + "))");
+        // AuditObjectMatch binds type, id, type, id; the object's, then its case's.
+        for (int i = 0; i < 2; ++i) {
+          w.Param(q.object_type);
+          w.Param(*q.object_id);
+        }
+        for (int i = 0; i < 2; ++i) {
+          w.Param(std::string("case"));
+          w.Param(*q.also_case_id);
+        }
+        w.Add("(" + internal::AuditObjectMatch("a") + " OR (" + internal::AuditObjectMatch("a") +
+              (scoped ? " AND " + within(w, "oc.unit_path") : std::string()) + "))");
       } else if (q.object_id) {
-        w.Add("a.object_type = ? AND a.object_id = ?");
-        w.Param(q.object_type);
-        w.Param(*q.object_id);
+        w.Add(internal::AuditObjectMatch("a"));
+        for (int i = 0; i < 2; ++i) {
+          w.Param(q.object_type);
+          w.Param(*q.object_id);
+        }
       } else {
         w.Add("a.object_type = ?");
         w.Param(q.object_type);

@@ -424,6 +424,9 @@ class Repo {
   // Calls `fn` for every checkpoint in ascending (seq, id) order.
   virtual Status ScanAuditCheckpoints(const std::function<Status(const AuditCheckpoint&)>& fn) = 0;
   virtual StatusOr<ListResult<AuditHit>> SearchAudit(const AuditQuery& query) = 0;
+  // Indexes the newest audit records by object in bulk (run now and then by the auditor, not per
+  // record); returns how many records it covered. Lookups by object are complete either way.
+  virtual StatusOr<long long> IndexAuditObjects() = 0;
 
   virtual StatusOr<DashboardFigures> Dashboard(const DashboardQuery& query) = 0;
 

@@ -1,5 +1,8 @@
 #include "storage/internal/sqlite_audit.h"
 
+#include <algorithm>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "storage/audit_chain_codec.h"
@@ -106,6 +109,122 @@ Status ChainLegacyAudit(sqlite3* db, const MigrationContext& context) {
   return Exec(db,
               "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log "
               "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;");
+}
+
+namespace {
+
+constexpr long long kBaseRunEntries = 4096;  // a level-0 run has fewer than 8 times this
+constexpr int kRunFanIn = 8;                 // runs of one level merged into one of the next
+constexpr int kMaxMergedLevel = 3;           // runs of this level (2M+ entries) are not merged
+
+// The level of a run of `entries`: 0 below 8 × base, then one more for each factor of 8.
+int RunLevel(long long entries) {
+  int level = 0;
+  for (long long bound = kBaseRunEntries * kRunFanIn; entries >= bound && level < 30;
+       bound *= kRunFanIn)
+    ++level;
+  return level;
+}
+
+// The first column of the first row of `sql`, with `param` bound to its placeholder if given.
+StatusOr<long long> ScalarInt(sqlite3* db, const std::string& sql,
+                              std::optional<long long> param = std::nullopt) {
+  Stmt s(db, sql);
+  if (!s.prepared()) return s.status();
+  if (param) s.Bind(1, *param);
+  long long v = 0;
+  if (s.Step()) v = s.Int(0);
+  AEGIS_RETURN_IF_ERROR(s.status());
+  return v;
+}
+
+// Merges the runs of `level` into one run of a higher level.
+Status MergeRuns(sqlite3* db, int level) {
+  AEGIS_ASSIGN_OR_RETURN(
+      const long long merged,
+      ScalarInt(db, "SELECT COALESCE(MAX(run), 0) + 1 FROM audit_object_run_list"));
+  {
+    Stmt copy(db,
+              "INSERT INTO audit_object_runs(run, object_type, object_id, seq) "
+              "SELECT ?, object_type, object_id, seq FROM audit_object_runs WHERE run IN "
+              "(SELECT run FROM audit_object_run_list WHERE level = ?) ORDER BY 2, 3, 4");
+    copy.Bind(1, merged).Bind(2, level);
+    AEGIS_RETURN_IF_ERROR(copy.Run());
+  }
+  {
+    Stmt add(db,
+             "INSERT INTO audit_object_run_list(run, level, first_seq, last_seq, entries) "
+             "SELECT ?, ?, MIN(first_seq), MAX(last_seq), SUM(entries) FROM audit_object_run_list "
+             "WHERE level = ?");
+    AEGIS_ASSIGN_OR_RETURN(
+        const long long entries,
+        ScalarInt(db, "SELECT SUM(entries) FROM audit_object_run_list WHERE level = ?", level));
+    add.Bind(1, merged).Bind(2, std::max(level + 1, RunLevel(entries))).Bind(3, level);
+    AEGIS_RETURN_IF_ERROR(add.Run());
+  }
+  Stmt drop(db,
+            "DELETE FROM audit_object_runs WHERE run IN "
+            "(SELECT run FROM audit_object_run_list WHERE level = ?1 AND run <> ?2)");
+  drop.Bind(1, level).Bind(2, merged);
+  AEGIS_RETURN_IF_ERROR(drop.Run());
+  Stmt forget(db, "DELETE FROM audit_object_run_list WHERE level = ?1 AND run <> ?2");
+  forget.Bind(1, level).Bind(2, merged);
+  return forget.Run();
+}
+
+}  // namespace
+
+std::string AuditObjectMatch(const std::string& alias) {
+  return alias +
+         ".seq IN (SELECT seq FROM audit_object_runs WHERE run IN (SELECT run FROM "
+         "audit_object_run_list) AND object_type = ? AND object_id = ? UNION ALL SELECT seq FROM "
+         "audit_log WHERE seq > (SELECT COALESCE(MAX(last_seq), 0) FROM audit_object_run_list) "
+         "AND object_type = ? AND object_id = ?)";
+}
+
+StatusOr<long long> IndexAuditObjects(sqlite3* db) {
+  AEGIS_ASSIGN_OR_RETURN(
+      const long long indexed,
+      ScalarInt(db, "SELECT COALESCE(MAX(last_seq), 0) FROM audit_object_run_list"));
+  AEGIS_ASSIGN_OR_RETURN(const long long head,
+                         ScalarInt(db, "SELECT COALESCE(MAX(seq), 0) FROM audit_log"));
+  if (head <= indexed) return 0;
+  AEGIS_ASSIGN_OR_RETURN(
+      const long long run,
+      ScalarInt(db, "SELECT COALESCE(MAX(run), 0) + 1 FROM audit_object_run_list"));
+  {
+    Stmt append(db,
+                "INSERT INTO audit_object_runs(run, object_type, object_id, seq) "
+                "SELECT ?, object_type, object_id, seq FROM audit_log "
+                "WHERE seq > ? AND seq <= ? AND object_id IS NOT NULL ORDER BY 2, 3, 4");
+    append.Bind(1, run).Bind(2, indexed).Bind(3, head);
+    AEGIS_RETURN_IF_ERROR(append.Run());
+  }
+  const long long entries = sqlite3_changes64(db);
+  {
+    Stmt add(db,
+             "INSERT INTO audit_object_run_list(run, level, first_seq, last_seq, entries) "
+             "VALUES(?, ?, ?, ?, ?)");
+    add.Bind(1, run).Bind(2, RunLevel(entries)).Bind(3, indexed + 1).Bind(4, head);
+    add.Bind(5, entries);
+    AEGIS_RETURN_IF_ERROR(add.Run());
+  }
+  for (;;) {
+    AEGIS_ASSIGN_OR_RETURN(
+        const long long full,
+        ScalarInt(db,
+                  "SELECT COALESCE(MIN(level), -1) FROM (SELECT level FROM audit_object_run_list "
+                  "WHERE level < ? GROUP BY level HAVING COUNT(*) >= " +
+                      std::to_string(kRunFanIn) + ")",
+                  kMaxMergedLevel));
+    if (full < 0) break;
+    AEGIS_RETURN_IF_ERROR(MergeRuns(db, static_cast<int>(full)));
+  }
+  return head - indexed;
+}
+
+Status IndexExistingAuditObjects(sqlite3* db, const MigrationContext&) {
+  return IndexAuditObjects(db).status();
 }
 
 }  // namespace aegis::storage::internal

@@ -419,6 +419,25 @@ CREATE TABLE user_alerts (
 CREATE INDEX user_alerts_user ON user_alerts(user_id, id);
 )SQL";
 
+// Audit records by object through sorted runs instead of a per-record index (sqlite_audit.h).
+constexpr std::string_view kV8AuditObjectRuns = R"SQL(
+DROP INDEX audit_object;
+CREATE TABLE audit_object_runs (
+  run INTEGER NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (run, object_type, object_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE audit_object_run_list (
+  run INTEGER PRIMARY KEY,
+  level INTEGER NOT NULL,
+  first_seq INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  entries INTEGER NOT NULL
+);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
@@ -431,6 +450,8 @@ const std::vector<Migration>& SqliteMigrations() {
        VictimSupportMigrationSql()},
       {6, "need-to-know access: sensitivity labels, break-glass grants, alerts", kV6Access},
       {7, "case exports: redacted case files handed outside the case team", ExportMigrationSql()},
+      {8, "audit records by object: sorted runs appended in bulk", kV8AuditObjectRuns,
+       IndexExistingAuditObjects},
   };
   return kMigrations;
 }
