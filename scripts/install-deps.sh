@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libasio-dev librestinio-dev libcpp-httplib-dev libsqlite3-dev sqlite3
   libpq-dev libpqxx-dev postgresql
   nlohmann-json3-dev libsimdjson-dev libsodium-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev libicu-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
   clang-14 libclang-rt-14-dev
   nodejs npm chromium fonts-wqy-microhei
 )
