@@ -432,6 +432,32 @@ Case ReadCase(const Stmt& s) {
 }
 
 // Binds the case's columns from `reference` on; returns the next parameter index.
+// "?,?,…,?" with `n` placeholders.
+std::string Placeholders(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += i ? ",?" : "?";
+  return out;
+}
+
+// The columns BindCase binds, in its order (37 of them).
+const std::string& CaseWriteColumns() {
+  static const std::string kColumns =
+      std::string("reference, clue_id, unit_id, unit_path, title, summary, stage, ") +
+      kFactColumns +
+      ", filed_at, historic, reopened, major, priority, major_flags, rules_version, "
+      "supervising_unit_id, case_manager_id, lead_investigator_id, file_coordinator_id, "
+      "procuratorate_unit_id, solved_at, closed_at, stage_deadline, stage_deadline_label, "
+      "updated_at";
+  return kColumns;
+}
+
+// One case row, bound by BindCase.
+const std::string& CaseInsertSql() {
+  static const std::string kInsert =
+      "INSERT INTO cases(" + CaseWriteColumns() + ") VALUES(" + Placeholders(37) + ")";
+  return kInsert;
+}
+
 int BindCase(Stmt& s, const Case& c, const std::string& unit_path) {
   s.Bind(1, c.reference)
       .Bind(2, c.clue_id)
@@ -1045,14 +1071,7 @@ class SqliteRepo final : public Repo {
   StatusOr<Id> InsertCase(const Case& c) override {
     AEGIS_ASSIGN_OR_RETURN(auto unit, GetUnit(c.unit_id));
     if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
-    PREPARE(s, std::string("INSERT INTO cases(reference, clue_id, unit_id, unit_path, title, "
-                           "summary, stage, ") +
-                   kFactColumns +
-                   ", filed_at, historic, reopened, major, priority, major_flags, rules_version, "
-                   "supervising_unit_id, case_manager_id, lead_investigator_id, "
-                   "file_coordinator_id, procuratorate_unit_id, solved_at, closed_at, "
-                   "stage_deadline, stage_deadline_label, updated_at) VALUES(" +
-                   Placeholders(37) + ")");
+    PREPARE(s, CaseInsertSql());
     BindCase(s, c, unit->path);
     AEGIS_RETURN_IF_ERROR(s.Run());
     return sqlite3_last_insert_rowid(db_);
@@ -1076,14 +1095,9 @@ class SqliteRepo final : public Repo {
   Status UpdateCase(const Case& c) override {
     AEGIS_ASSIGN_OR_RETURN(auto unit, GetUnit(c.unit_id));
     if (!unit) return Status::InvalidArgument("unit_id", "no such unit");
-    PREPARE(s, std::string("UPDATE cases SET (reference, clue_id, unit_id, unit_path, title, "
-                           "summary, stage, ") +
-                   kFactColumns +
-                   ", filed_at, historic, reopened, major, priority, major_flags, rules_version, "
-                   "supervising_unit_id, case_manager_id, lead_investigator_id, "
-                   "file_coordinator_id, procuratorate_unit_id, solved_at, closed_at, "
-                   "stage_deadline, stage_deadline_label, updated_at) = (" +
-                   Placeholders(37) + ") WHERE id = ?");
+    static const std::string kUpdate =
+        "UPDATE cases SET (" + CaseWriteColumns() + ") = (" + Placeholders(37) + ") WHERE id = ?";
+    PREPARE(s, kUpdate);
     const int next = BindCase(s, c, unit->path);
     s.Bind(next, c.id);
     AEGIS_RETURN_IF_ERROR(s.Run());
@@ -1928,11 +1942,6 @@ class SqliteRepo final : public Repo {
   }
 
  private:
-  static std::string Placeholders(int n) {
-    std::string out;
-    for (int i = 0; i < n; ++i) out += i ? ",?" : "?";
-    return out;
-  }
   static std::string LikePattern(const std::string& text) {
     std::string out = "%";
     for (char ch : text) {
@@ -1997,15 +2006,7 @@ class SqliteRepo final : public Repo {
 
     Status Add(std::vector<Case>& cases) override {
       if (finished_) return Status::Internal("bulk load already finished");
-      Stmt& s = repo_->Prepared(
-          std::string("INSERT INTO cases(reference, clue_id, unit_id, unit_path, title, summary, "
-                      "stage, ") +
-          kFactColumns +
-          ", filed_at, historic, reopened, major, priority, major_flags, rules_version, "
-          "supervising_unit_id, case_manager_id, lead_investigator_id, file_coordinator_id, "
-          "procuratorate_unit_id, solved_at, closed_at, stage_deadline, stage_deadline_label, "
-          "updated_at) VALUES(" +
-          Placeholders(37) + ")");
+      Stmt& s = repo_->Prepared(CaseInsertSql());
       if (!s.prepared()) return s.status();
       for (Case& c : cases) {
         AEGIS_ASSIGN_OR_RETURN(const int unit, UnitIndex(c.unit_id));
