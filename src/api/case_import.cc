@@ -176,12 +176,14 @@ struct CaseNdjsonReader::State {
 };
 
 CaseNdjsonReader::CaseNdjsonReader(std::string_view text)
-    : CaseNdjsonReader(std::make_unique<State>()) {
-  state_->text = padded_string(text);
-  expected_rows_ = LineCount(state_->text);
-}
+    : CaseNdjsonReader([&] {
+        auto state = std::make_unique<State>();
+        state->text = padded_string(text);
+        return state;
+      }()) {}
 
-CaseNdjsonReader::CaseNdjsonReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
+CaseNdjsonReader::CaseNdjsonReader(std::unique_ptr<State> state)
+    : state_(std::move(state)), expected_rows_(LineCount(state_->text)) {}
 
 CaseNdjsonReader::~CaseNdjsonReader() = default;
 
@@ -189,10 +191,7 @@ StatusOr<std::unique_ptr<CaseNdjsonReader>> CaseNdjsonReader::Open(const std::st
   auto state = std::make_unique<State>();
   if (padded_string::load(path).get(state->text) != SUCCESS)
     return Status::InvalidArgument("--cases", "cannot read " + path);
-  const size_t lines = LineCount(state->text);
-  auto reader = std::unique_ptr<CaseNdjsonReader>(new CaseNdjsonReader(std::move(state)));
-  reader->expected_rows_ = lines;
-  return reader;
+  return std::unique_ptr<CaseNdjsonReader>(new CaseNdjsonReader(std::move(state)));
 }
 
 Status CaseNdjsonReader::Next(std::vector<services::CaseImportRow>& batch, size_t max_rows) {
