@@ -30,28 +30,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 "$AEGIS" serve --db "$DB" --port "$PORT" --threads 2 >"$WORK/serve.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.1; done
-# Supervisors sign in with a one-time code (RFC 6238) from the demo TOTP secret; a code is accepted
-# once, so a step the benchmark binary used just before is skipped by trying the next one.
-signin() {
-  python3 - "$PORT" <<'PY'
-import base64, hashlib, hmac, json, struct, sys, time, urllib.request
-def code(step):
-    mac = hmac.new(base64.b32decode("AEGISDEMOSECRETTOTPFORDEMOONLYAA"), struct.pack(">Q", step), hashlib.sha1).digest()
-    off = mac[-1] & 15
-    return "%06d" % ((struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000)
-for attempt in range(4):
-    body = {"username": "sup.province", "password": "Aegis-demo-2026!", "totp": code(int(time.time()) // 30 + attempt % 2)}
-    req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/api/v1/auth/login", json.dumps(body).encode(), {"Content-Type": "application/json"})
-    try:
-        print(json.load(urllib.request.urlopen(req))["token"])
-        sys.exit(0)
-    except urllib.error.HTTPError:
-        if attempt % 2:
-            time.sleep(31 - time.time() % 30)
-sys.exit("cannot sign in as sup.province")
-PY
-}
-export AEGIS_TOKEN=$(signin)
+export AEGIS_TOKEN=$(python3 "$ROOT/bench/signin.py" "$PORT")
 export AEGIS_MAX_ID=$(sqlite3 "$DB" 'SELECT MAX(id) FROM cases')
 # A 5 s warm-up first (not reported): the server has just started and its caches are cold.
 wrk -t2 -c64 -d5s -s "$ROOT/bench/wrk_case_reads.lua" "http://127.0.0.1:$PORT" >/dev/null
