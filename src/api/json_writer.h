@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json_string.h"
+
 namespace aegis::api {
 
 class JsonWriter {
@@ -112,41 +114,7 @@ class JsonWriter {
       first_.back() = false;
     }
   }
-  // Appends `s` quoted, copying runs of bytes that need no escape in one go.
-  void Quote(std::string_view s) {
-    out_ += '"';
-    size_t run = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(s.data() + run, i - run);
-      run = i + 1;
-      switch (c) {
-        case '"':
-          out_ += "\\\"";
-          break;
-        case '\\':
-          out_ += "\\\\";
-          break;
-        case '\n':
-          out_ += "\\n";
-          break;
-        case '\r':
-          out_ += "\\r";
-          break;
-        case '\t':
-          out_ += "\\t";
-          break;
-        default: {
-          static constexpr char kHex[] = "0123456789abcdef";
-          const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-          out_.append(esc, sizeof esc);
-        }
-      }
-    }
-    out_.append(s.data() + run, s.size() - run);
-    out_ += '"';
-  }
+  void Quote(std::string_view s) { AppendJsonString(out_, s); }
 
   std::string out_;
   std::vector<bool> first_;

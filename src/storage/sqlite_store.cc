@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "common/json_string.h"
 #include "common/time.h"
 #include "storage/audit_chain_codec.h"
 #include "storage/internal/sqlite_audit.h"
@@ -81,39 +82,6 @@ OffenceFacts ReadFacts(const Stmt& s, int first) {
 }
 
 std::optional<Id> OptId(const Stmt& s, int col) { return s.OptInt(col); }
-
-// Appends `text` as a JSON string (UTF-8 kept as it is; quotes, backslashes and control
-// characters escaped).
-void AppendJsonString(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (const char ch : text) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (u < 0x20) {
-      switch (ch) {
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 15];
-      }
-    } else {
-      out += ch;
-    }
-  }
-  out += '"';
-}
 
 // The flags as a JSON array (members in nlohmann's order). Written by hand: bulk imports store a
 // million of these, and building nlohmann values cost more than the row's INSERT.
