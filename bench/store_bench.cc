@@ -258,7 +258,9 @@ void BM_ImportCases(benchmark::State& state) {
     state.PauseTiming();
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    auto store = std::move(services::OpenStore((dir / "i.db").string())).value();
+    storage::StoreOptions options;
+    options.bulk_load = true;  // as `aegis import` opens it
+    auto store = std::move(services::OpenStore((dir / "i.db").string(), options)).value();
     (void)store->Write([](storage::Repo& r) -> Status {
       const domain::Unit root{0, "DEMO", "示范省公安厅", "Demo", domain::UnitType::kProvince};
       auto id = r.InsertUnit(root).value();

@@ -17,6 +17,7 @@ echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(dat
 rm -f "$DB" "$DB"-* "$DB.key"
 "$AEGIS" demo --db "$DB" --cases 2000 --seed 1 2>/dev/null | head -1
 python3 "$ROOT/bench/make_cases.py" "$N" > "$WORK/cases.ndjson"
+sync  # the generated file's writeback is not the import's
 echo "== bulk import of $N cases (aegis import --cases FILE)"
 "$AEGIS" import --db "$DB" --cases "$WORK/cases.ndjson"
 rm -f "$WORK/cases.ndjson"

@@ -34,13 +34,14 @@ int Fail(const Status& st) {
 
 std::string DefaultKeyFile(const std::string& db) { return db + ".key"; }
 
-StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& db) {
+StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& db,
+                                                    storage::StoreOptions options = {}) {
   const auto dir = std::filesystem::path(db).parent_path();
   if (!dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
   }
-  return services::OpenStore(db);
+  return services::OpenStore(db, std::move(options));
 }
 
 // `aegis audit verify`: recomputes the chain and checks every checkpoint against the trusted keys.
@@ -377,7 +378,9 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto store_or = OpenStore(db);
+  storage::StoreOptions store_options;
+  store_options.bulk_load = import->parsed();
+  auto store_or = OpenStore(db, store_options);
   if (!store_or.ok()) return Fail(store_or.status());
   std::unique_ptr<storage::Store> store = std::move(store_or).value();
   auto vault = services::Vault::OpenOrCreate(key_file);
@@ -458,7 +461,10 @@ int main(int argc, char** argv) {
     const auto started = std::chrono::steady_clock::now();
     auto reader = api::CaseNdjsonReader::Open(import_file);
     if (!reader.ok()) return Fail(reader.status());
-    std::cerr << "read " << (*reader)->ExpectedRows() << " lines; loading...\n";
+    std::cerr << "read " << (*reader)->ExpectedRows() << " lines; loading "
+              << (store->BulkLoadJournal()
+                      ? "with a rollback journal (the database is held until done)...\n"
+                      : "through the WAL (another process has the database open)...\n");
     auto summary = svc.ImportCases(**reader);
     if (!summary.ok()) return Fail(summary.status());
     const double secs =

@@ -47,15 +47,16 @@ constexpr const char* kFactColumns =
     "repeat_offender";
 constexpr int kFactCount = 13;
 
+// Text is bound without copies: `f` must outlive the statement's run.
 void BindFacts(Stmt& s, int first, const OffenceFacts& f) {
   s.Bind(first, f.offence_time)
-      .Bind(first + 1, f.place)
+      .BindUncopied(first + 1, f.place)
       .Bind(first + 2, f.latitude)
       .Bind(first + 3, f.longitude)
       .Bind(first + 4, f.youngest_victim_age)
       .Bind(first + 5, f.victim_count)
       .Bind(first + 6, f.offender_count)
-      .Bind(first + 7, ToString(f.duty_of_care))
+      .BindUncopied(first + 7, ToString(f.duty_of_care))
       .Bind(first + 8, f.weapon)
       .Bind(first + 9, f.serious_injury)
       .Bind(first + 10, f.online_dating)
@@ -399,7 +400,6 @@ Case ReadCase(const Stmt& s) {
   return c;
 }
 
-// Binds the case's columns from `reference` on; returns the next parameter index.
 // "?,?,…,?" with `n` placeholders.
 std::string Placeholders(int n) {
   std::string out;
@@ -426,14 +426,16 @@ const std::string& CaseInsertSql() {
   return kInsert;
 }
 
+// Binds the case's columns from `reference` on; returns the next parameter index. Text is bound
+// without copies: `c` and `unit_path` must outlive the statement's run.
 int BindCase(Stmt& s, const Case& c, const std::string& unit_path) {
-  s.Bind(1, c.reference)
+  s.BindUncopied(1, c.reference)
       .Bind(2, c.clue_id)
       .Bind(3, c.unit_id)
-      .Bind(4, unit_path)
-      .Bind(5, c.title)
-      .Bind(6, c.summary)
-      .Bind(7, ToString(c.stage));
+      .BindUncopied(4, unit_path)
+      .BindUncopied(5, c.title)
+      .BindUncopied(6, c.summary)
+      .BindUncopied(7, ToString(c.stage));
   BindFacts(s, 8, c.facts);
   s.Bind(21, c.filed_at)
       .Bind(22, c.historic)
@@ -441,7 +443,7 @@ int BindCase(Stmt& s, const Case& c, const std::string& unit_path) {
       .Bind(24, c.major)
       .Bind(25, c.priority)
       .Bind(26, FlagsToJson(c.major_flags))
-      .Bind(27, c.rules_version)
+      .BindUncopied(27, c.rules_version)
       .Bind(28, c.supervising_unit_id)
       .Bind(29, c.case_manager_id)
       .Bind(30, c.lead_investigator_id)
@@ -450,7 +452,7 @@ int BindCase(Stmt& s, const Case& c, const std::string& unit_path) {
       .Bind(33, c.solved_at)
       .Bind(34, c.closed_at)
       .Bind(35, c.stage_deadline)
-      .Bind(36, c.stage_deadline_label)
+      .BindUncopied(36, c.stage_deadline_label)
       .Bind(37, c.updated_at);
   return 38;
 }
@@ -2116,6 +2118,9 @@ class SqliteRepo final : public Repo {
 
 #undef PREPARE
 
+// How long a connection waits for another's lock before answering "busy".
+constexpr int kBusyTimeoutMs = 10000;
+
 sqlite3* OpenConnection(const std::string& path, bool readonly, Status* status) {
   sqlite3* db = nullptr;
   const int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -2126,7 +2131,7 @@ sqlite3* OpenConnection(const std::string& path, bool readonly, Status* status) 
     sqlite3_close(db);
     return nullptr;
   }
-  sqlite3_busy_timeout(db, 10000);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   return db;
 }
 
@@ -2143,6 +2148,8 @@ class SqliteStore final : public Store {
   ~SqliteStore() override {
     caches_.clear();  // finalize statements before closing their connections
     for (sqlite3* db : readers_) sqlite3_close(db);
+    // Back to WAL after a bulk load. Should this fail, the next open sets it (Init).
+    if (bulk_load_journal_) (void)Exec(writer_, "PRAGMA journal_mode=WAL");
     sqlite3_close(writer_);
   }
 
@@ -2168,6 +2175,7 @@ class SqliteStore final : public Store {
     AEGIS_RETURN_IF_ERROR(Exec(writer_, options.synchronous_full ? "PRAGMA synchronous=FULL;"
                                                                  : "PRAGMA synchronous=NORMAL;"));
     AEGIS_RETURN_IF_ERROR(Migrate());
+    if (options.bulk_load) AEGIS_RETURN_IF_ERROR(EnterBulkLoadJournal());
     caches_[writer_];
     for (int i = 0; i < std::max(1, options.read_connections); ++i) {
       sqlite3* db = OpenConnection(path, true, &st);
@@ -2225,8 +2233,28 @@ class SqliteStore final : public Store {
 
   std::string Kind() const override { return "sqlite"; }
   int SchemaVersion() const override { return schema_version_; }
+  bool BulkLoadJournal() const override { return bulk_load_journal_; }
 
  private:
+  // Switches the database to a rollback journal (StoreOptions::bulk_load). Leaving WAL mode needs
+  // every other connection closed; when another process has the database open, SQLite answers
+  // "busy" at once (no busy wait here) and the store stays in WAL mode. A rollback journal is
+  // synced before the database file is written, so the load stays all or nothing; FULL sync
+  // keeps the journal's header ordered on power loss too.
+  Status EnterBulkLoadJournal() {
+    sqlite3_busy_timeout(writer_, 0);
+    std::string mode;
+    {
+      Stmt q(writer_, "PRAGMA journal_mode=DELETE");
+      while (q.Step()) mode = q.Text(0);
+      if (!q.status().ok() && q.status().code() != StatusCode::kUnavailable) return q.status();
+    }
+    sqlite3_busy_timeout(writer_, kBusyTimeoutMs);
+    if (mode != "delete") return Status::Ok();
+    bulk_load_journal_ = true;
+    return Exec(writer_, "PRAGMA synchronous=FULL");
+  }
+
   void Observe(sqlite3* db) {
     if (statement_observer_)
       sqlite3_trace_v2(db, SQLITE_TRACE_STMT, TraceStatement, &statement_observer_);
@@ -2286,6 +2314,7 @@ class SqliteStore final : public Store {
   std::mutex reader_mu_;
   std::condition_variable reader_cv_;
   int schema_version_ = 0;
+  bool bulk_load_journal_ = false;
   AuditHasher audit_hasher_;
   RowCache rows_;
   StatementObserver statement_observer_;  // outlives the connections that point to it

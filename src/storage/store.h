@@ -459,6 +459,13 @@ using StatementObserver = std::function<void(std::string_view sql)>;
 struct StoreOptions {
   int read_connections = 4;
   bool synchronous_full = false;         // NORMAL with WAL by default: durable except on power loss
+  // For an offline bulk load (`aegis import`): the writer uses a rollback journal instead of the
+  // WAL, so loaded pages reach the database file once instead of going to the WAL and again at
+  // checkpoint (a million imported cases: 10.2 s -> 8.5 s). It needs the database to itself: if
+  // another process has it open, the store stays in WAL mode (see Store::BulkLoadJournal). WAL
+  // mode comes back when the store is closed, or at the next open after a crash, which first
+  // rolls back an unfinished load from its journal.
+  bool bulk_load = false;
   AuditHasher audit_hasher;              // required: opening fails without it
   StatementObserver statement_observer;  // tests only; null in production
 };
@@ -474,6 +481,8 @@ class Store {
   virtual std::string Kind() const = 0;
   // Schema version after migrations.
   virtual int SchemaVersion() const = 0;
+  // Whether writes go through a rollback journal for a bulk load (StoreOptions::bulk_load granted).
+  virtual bool BulkLoadJournal() const = 0;
 };
 
 // Opens (creating if needed) an SQLite database and applies pending migrations. Services open it

@@ -49,6 +49,12 @@ class Stmt {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  // Binds text without SQLite copying it: `v` must stay alive and unchanged until the statement
+  // has run and been reset (saves a copy per column on bulk loads).
+  Stmt& BindUncopied(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
   Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
   Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
   Stmt& BindBlob(int i, std::string_view v) {
