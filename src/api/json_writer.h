@@ -2,9 +2,11 @@
 // nlohmann::json tree first costs several hundred allocations per case page.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +18,7 @@ namespace aegis::api {
 
 class JsonWriter {
  public:
-  JsonWriter() { out_.reserve(4096); }
+  JsonWriter() : buf_(4096, '\0') {}
 
   JsonWriter& BeginObject() { return Open('{'); }
   JsonWriter& EndObject() { return Close('}'); }
@@ -26,50 +28,44 @@ class JsonWriter {
   // Writes a member name; the next value call writes its value.
   JsonWriter& Key(std::string_view key) {
     Comma();
-    Quote(key);
-    out_ += ':';
+    char* out = Room(MaxJsonStringSize(key.size()) + 1);
+    out = WriteJsonString(out, key);
+    *out++ = ':';
+    Done(out);
     after_key_ = true;
     return *this;
   }
   JsonWriter& String(std::string_view s) {
     Comma();
-    Quote(s);
+    Done(WriteJsonString(Room(MaxJsonStringSize(s.size())), s));
     return *this;
   }
   JsonWriter& Int(std::int64_t v) {
     Comma();
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
+    char* out = Room(24);
+    Done(std::to_chars(out, out + 24, v).ptr);
     return *this;
   }
   // The shortest text that reads back as the same double; NaN and infinities (not JSON) as null.
   JsonWriter& Double(double v) {
     Comma();
-    if (v != v || v - v != 0) {
-      out_ += "null";
-      return *this;
-    }
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
+    if (v != v || v - v != 0) return Put("null");
+    char* out = Room(32);
+    Done(std::to_chars(out, out + 32, v).ptr);
     return *this;
   }
   JsonWriter& Bool(bool v) {
     Comma();
-    out_ += v ? "true" : "false";
-    return *this;
+    return Put(v ? std::string_view("true") : std::string_view("false"));
   }
   JsonWriter& Null() {
     Comma();
-    out_ += "null";
-    return *this;
+    return Put("null");
   }
   // Inserts an already serialised JSON value (from our own storage) as is.
   JsonWriter& Raw(std::string_view json) {
     Comma();
-    out_ += json;
-    return *this;
+    return Put(json);
   }
   template <typename T>
   JsonWriter& Optional(const std::optional<T>& v) {
@@ -89,20 +85,43 @@ class JsonWriter {
   JsonWriter& Field(std::string_view k, long v) { return Key(k).Int(v); }
   JsonWriter& Field(std::string_view k, long long v) { return Key(k).Int(v); }
 
-  const std::string& str() const { return out_; }
-  std::string Take() { return std::move(out_); }
+  // What has been written so far.
+  std::string_view str() const { return std::string_view(buf_.data(), size_); }
+  std::string Take() {
+    buf_.resize(size_);
+    size_ = 0;
+    return std::move(buf_);
+  }
 
  private:
-  JsonWriter& Open(char c) {
-    Comma();
-    out_ += c;
-    first_.push_back(true);
+  // The text is written straight into buf_, which is kept larger than what it holds (size_):
+  // appends through std::string are calls into libstdc++ each, and a case page makes hundreds.
+  char* Room(size_t n) {
+    if (buf_.size() - size_ < n) [[unlikely]]
+      Grow(n);
+    return buf_.data() + size_;
+  }
+  [[gnu::noinline]] void Grow(size_t n) { buf_.resize(std::max(2 * buf_.size(), size_ + n)); }
+  void Done(const char* end) { size_ = static_cast<size_t>(end - buf_.data()); }
+  JsonWriter& Put(std::string_view text) {
+    char* out = Room(text.size());
+    std::memcpy(out, text.data(), text.size());
+    size_ += text.size();
     return *this;
   }
-  JsonWriter& Close(char c) {
-    out_ += c;
-    first_.pop_back();
+  JsonWriter& Put(char c) {
+    *Room(1) = c;
+    ++size_;
     return *this;
+  }
+  JsonWriter& Open(char c) {
+    Comma();
+    first_.push_back(true);
+    return Put(c);
+  }
+  JsonWriter& Close(char c) {
+    first_.pop_back();
+    return Put(c);
   }
   void Comma() {
     if (after_key_) {
@@ -110,13 +129,13 @@ class JsonWriter {
       return;
     }
     if (!first_.empty()) {
-      if (!first_.back()) out_ += ',';
+      if (!first_.back()) Put(',');
       first_.back() = false;
     }
   }
-  void Quote(std::string_view s) { AppendJsonString(out_, s); }
 
-  std::string out_;
+  std::string buf_;
+  size_t size_ = 0;
   std::vector<bool> first_;
   bool after_key_ = false;
 };
