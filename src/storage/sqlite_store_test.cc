@@ -806,9 +806,10 @@ TEST_F(SqliteStoreTest, BulkLoadStoreWritesThroughARollbackJournalAndRestoresWal
     ASSERT_TRUE(bulk.ok()) << bulk.status().ToString();
     EXPECT_TRUE((*bulk)->BulkLoadJournal());
     EXPECT_EQ(HeaderJournalVersion(db), 1);
-    ASSERT_TRUE((*bulk)
-                    ->Write([&](Repo& r) { return r.InsertCase(MakeCase(city_, "BULK-1")).status(); })
-                    .ok());
+    ASSERT_TRUE(
+        (*bulk)
+            ->Write([&](Repo& r) { return r.InsertCase(MakeCase(city_, "BULK-1")).status(); })
+            .ok());
     EXPECT_FALSE(std::filesystem::exists(dir_ / "t.db-wal"));
   }
   EXPECT_EQ(HeaderJournalVersion(db), 2);
@@ -825,8 +826,9 @@ TEST_F(SqliteStoreTest, BulkLoadStoreStaysInWalWhileTheDatabaseIsInUse) {
   ASSERT_TRUE(bulk.ok()) << bulk.status().ToString();
   EXPECT_FALSE((*bulk)->BulkLoadJournal());
   EXPECT_EQ(HeaderJournalVersion(db), 2);
-  ASSERT_TRUE(
-      (*bulk)->Write([&](Repo& r) { return r.InsertCase(MakeCase(city_, "WAL-1")).status(); }).ok());
+  ASSERT_TRUE((*bulk)
+                  ->Write([&](Repo& r) { return r.InsertCase(MakeCase(city_, "WAL-1")).status(); })
+                  .ok());
   bulk->reset();
   EXPECT_EQ(HeaderJournalVersion(db), 2);
   EXPECT_EQ(Scalar(db, "SELECT COUNT(*) FROM cases WHERE reference = 'WAL-1'"), 1);
@@ -865,8 +867,9 @@ TEST_F(SqliteStoreTest, BulkLoadKilledBeforeCommitIsRolledBackAtTheNextOpen) {
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   EXPECT_EQ(HeaderJournalVersion(db), 2);
   EXPECT_EQ(Scalar(db, "SELECT COUNT(*) FROM cases"), 0);
-  EXPECT_EQ(Scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('cases_unit_filed', "
-                       "'cases_stage', 'cases_filed', 'cases_stage_unit')"),
+  EXPECT_EQ(Scalar(db,
+                   "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('cases_unit_filed', "
+                   "'cases_stage', 'cases_filed', 'cases_stage_unit')"),
             4);
   EXPECT_EQ(Scalar(db, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
             0);
