@@ -94,6 +94,7 @@ static StatusOr<CaseDetailView> BuildDetail(storage::Repo& r, const Policy& poli
   }
   AEGIS_ASSIGN_OR_RETURN(auto states, r.ListChecklist(c.id));
   std::vector<std::string> done_keys;
+  d.checklist.reserve(StandardChecklist().size());
   for (const auto& item : StandardChecklist()) {
     ChecklistView cv;
     cv.item = item;
@@ -215,7 +216,7 @@ StatusOr<CaseDetailView> Services::GetCase(const Principal& p, Id id) {
     record.purpose = std::string(ToString(Purpose::kEmergency));
     record.detail = json{{"break_glass_grant", grant_id.value_or(0)}}.dump();
   }
-  auditor_->Record(record);
+  auditor_->Record(std::move(record));
   AEGIS_RETURN_IF_ERROR(st);
   return d;
 }
