@@ -119,6 +119,49 @@ TEST_F(SqliteStoreTest, CaseRoundTripAndScope) {
                   .ok());
 }
 
+// The SQL of a scoped read is kept per thread for the last scope: alternating scopes, including
+// ones that differ only in a label or a break-glass case, each get their own answer.
+TEST_F(SqliteStoreTest, ScopedReadsFollowEachScopeWhenScopesAlternate) {
+  Id city_case = 0;
+  ASSERT_TRUE(store_
+                  ->Write([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(city_case, r.InsertCase(MakeCase(city_, "ALT-1")));
+                    return Status::Ok();
+                  })
+                  .ok());
+  std::string city_path, other_path;
+  ASSERT_TRUE(store_
+                  ->Read([&](Repo& r) -> Status {
+                    AEGIS_ASSIGN_OR_RETURN(auto city, r.GetUnit(city_));
+                    AEGIS_ASSIGN_OR_RETURN(auto other, r.GetUnit(other_));
+                    city_path = city->path;
+                    other_path = other->path;
+                    return Status::Ok();
+                  })
+                  .ok());
+  CaseScope city, other, all, granted, none;
+  city.unit_path_prefixes = {city_path};
+  other.unit_path_prefixes = {other_path};
+  all.all = true;
+  granted = other;
+  granted.break_glass_cases = {city_case};
+  const std::vector<std::pair<const CaseScope*, bool>> sequence = {
+      {&city, true},    {&other, false}, {&city, true},  {&all, true}, {&other, false},
+      {&granted, true}, {&other, false}, {&none, false}, {&city, true}};
+  for (size_t i = 0; i < sequence.size(); ++i) {
+    const auto& [scope, expected] = sequence[i];
+    ASSERT_TRUE(store_
+                    ->Read([&](Repo& r) -> Status {
+                      AEGIS_ASSIGN_OR_RETURN(auto c, r.GetCaseInScope(city_case, *scope));
+                      EXPECT_EQ(c.has_value(), expected) << "step " << i;
+                      AEGIS_ASSIGN_OR_RETURN(bool in, r.CaseInScope(city_case, *scope));
+                      EXPECT_EQ(in, expected) << "step " << i;
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+}
+
 TEST_F(SqliteStoreTest, SharedCaseEntersScope) {
   Id other_case = 0;
   ASSERT_TRUE(store_

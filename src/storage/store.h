@@ -122,6 +122,7 @@ struct CaseScope {
     return !all && unit_path_prefixes.empty() && !team_member && shared_units.empty() &&
            !procuratorate_unit && label_cleared_prefixes.empty() && break_glass_cases.empty();
   }
+  bool operator==(const CaseScope&) const = default;
 };
 
 struct Page {
