@@ -36,6 +36,10 @@ export AEGIS_MAX_ID=$(sqlite3 "$DB" 'SELECT MAX(id) FROM cases')
 # A 5 s warm-up first (not reported): the server has just started and its caches are cold.
 wrk -t2 -c64 -d5s -s "$ROOT/bench/wrk_case_reads.lua" "http://127.0.0.1:$PORT" >/dev/null
 wrk -t2 -c64 -d"${DURATION}s" --latency -s "$ROOT/bench/wrk_case_reads.lua" "http://127.0.0.1:$PORT"
+# The same with one wrk thread: client and server share the two cores, and a second client thread
+# mostly adds context switches that take CPU from the server.
+echo "== wrk -t1 -c64 -d${DURATION}s, case reads by id (one load-generator thread)"
+wrk -t1 -c64 -d"${DURATION}s" --latency -s "$ROOT/bench/wrk_case_reads.lua" "http://127.0.0.1:$PORT"
 echo "== wrk: filtered case list (stage=under_investigation, 50 per page, sorted by filed_at)"
 AEGIS_PATH="/api/v1/cases?stage=under_investigation&limit=50" \
   wrk -t2 -c64 -d"${DURATION}s" --latency -s "$ROOT/bench/wrk_case_reads.lua" "http://127.0.0.1:$PORT"
