@@ -459,7 +459,7 @@ using StatementObserver = std::function<void(std::string_view sql)>;
 
 struct StoreOptions {
   int read_connections = 4;
-  bool synchronous_full = false;         // NORMAL with WAL by default: durable except on power loss
+  bool synchronous_full = false;  // NORMAL with WAL by default: durable except on power loss
   // For an offline bulk load (`aegis import`): the writer uses a rollback journal instead of the
   // WAL, so loaded pages reach the database file once instead of going to the WAL and again at
   // checkpoint (a million imported cases: 10.2 s -> 8.5 s). It needs the database to itself: if
